@@ -1,0 +1,343 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// Four ChaCha20 blocks at once with SSSE3, for amd64 CPUs without AVX2:
+// X register i holds state word i of the four blocks (counters n..n+3 in
+// X12). As in the AVX2 code, words 13 and 15 take turns in X13/X15 and a
+// stack slot so that one register stays free as scratch. Legacy SSE needs
+// 16-byte aligned memory operands, which neither the stack nor the caller's
+// buffers promise, so every memory operand goes through MOVOU.
+//
+// Frame layout (hardware SP):
+//   0..255    input state, one broadcast word per 16 bytes
+//   256..271  SPILL
+//   272..527  the sixteen output words before transposition
+
+DATA rol16x4<>+0(SB)/8, $0x0504070601000302
+DATA rol16x4<>+8(SB)/8, $0x0D0C0F0E09080B0A
+GLOBL rol16x4<>(SB), (NOPTR+RODATA), $16
+
+DATA rol8x4<>+0(SB)/8, $0x0605040702010003
+DATA rol8x4<>+8(SB)/8, $0x0E0D0C0F0A09080B
+GLOBL rol8x4<>(SB), (NOPTR+RODATA), $16
+
+DATA lanes4<>+0(SB)/8, $0x0000000100000000
+DATA lanes4<>+8(SB)/8, $0x0000000300000002
+GLOBL lanes4<>(SB), (NOPTR+RODATA), $16
+
+DATA four<>+0(SB)/8, $0x0000000400000004
+DATA four<>+8(SB)/8, $0x0000000400000004
+GLOBL four<>(SB), (NOPTR+RODATA), $16
+
+#define SSPILL 256(SP)
+
+// SROTL rotates every lane of r left by n bits (m = 32-n), using t.
+#define SROTL(n, m, r, t) \
+	MOVO  r, t; \
+	PSLLL $n, t; \
+	PSRLL $m, r; \
+	POR   t, r
+
+// SQR2 runs two quarter rounds interleaved, with t as scratch.
+#define SQR2(a1, b1, c1, d1, a2, b2, c2, d2, t) \
+	PADDL  b1, a1; \
+	PADDL  b2, a2; \
+	PXOR   a1, d1; \
+	PXOR   a2, d2; \
+	MOVOU  rol16x4<>(SB), t; \
+	PSHUFB t, d1; \
+	PSHUFB t, d2; \
+	PADDL  d1, c1; \
+	PADDL  d2, c2; \
+	PXOR   c1, b1; \
+	PXOR   c2, b2; \
+	SROTL(12, 20, b1, t); \
+	SROTL(12, 20, b2, t); \
+	PADDL  b1, a1; \
+	PADDL  b2, a2; \
+	PXOR   a1, d1; \
+	PXOR   a2, d2; \
+	MOVOU  rol8x4<>(SB), t; \
+	PSHUFB t, d1; \
+	PSHUFB t, d2; \
+	PADDL  d1, c1; \
+	PADDL  d2, c2; \
+	PXOR   c1, b1; \
+	PXOR   c2, b2; \
+	SROTL(7, 25, b1, t); \
+	SROTL(7, 25, b2, t)
+
+// func xorBlocksSSSE3(st *[16]uint32, dst, src *byte, n int)
+TEXT ·xorBlocksSSSE3(SB), 0, $528-32
+	MOVQ st+0(FP), AX
+	MOVQ dst+8(FP), DI
+	MOVQ src+16(FP), SI
+	MOVQ n+24(FP), CX
+	TESTQ CX, CX
+	JZ   done
+
+	MOVSS 0(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 0(SP)
+	MOVSS 4(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 16(SP)
+	MOVSS 8(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 32(SP)
+	MOVSS 12(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 48(SP)
+	MOVSS 16(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 64(SP)
+	MOVSS 20(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 80(SP)
+	MOVSS 24(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 96(SP)
+	MOVSS 28(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 112(SP)
+	MOVSS 32(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 128(SP)
+	MOVSS 36(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 144(SP)
+	MOVSS 40(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 160(SP)
+	MOVSS 44(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 176(SP)
+	MOVSS 48(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU lanes4<>(SB), X1
+	PADDL X1, X0
+	MOVOU X0, 192(SP)
+	MOVSS 52(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 208(SP)
+	MOVSS 56(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 224(SP)
+	MOVSS 60(AX), X0
+	PSHUFL $0, X0, X0
+	MOVOU X0, 240(SP)
+
+loop:
+	MOVOU 0(SP), X0
+	MOVOU 16(SP), X1
+	MOVOU 32(SP), X2
+	MOVOU 48(SP), X3
+	MOVOU 64(SP), X4
+	MOVOU 80(SP), X5
+	MOVOU 96(SP), X6
+	MOVOU 112(SP), X7
+	MOVOU 128(SP), X8
+	MOVOU 144(SP), X9
+	MOVOU 160(SP), X10
+	MOVOU 176(SP), X11
+	MOVOU 192(SP), X12
+	MOVOU 208(SP), X13
+	MOVOU 224(SP), X14
+	MOVOU 240(SP), X15
+	MOVOU X15, SSPILL
+	MOVQ $10, DX
+
+rounds:
+	SQR2(X0, X4, X8, X12, X1, X5, X9, X13, X15)
+	MOVOU SSPILL, X15
+	MOVOU X13, SSPILL
+	SQR2(X2, X6, X10, X14, X3, X7, X11, X15, X13)
+	SQR2(X0, X5, X10, X15, X1, X6, X11, X12, X13)
+	MOVOU SSPILL, X13
+	MOVOU X15, SSPILL
+	SQR2(X2, X7, X8, X13, X3, X4, X9, X14, X15)
+	DECQ DX
+	JNZ  rounds
+
+	MOVOU 0(SP), X15
+	PADDL X15, X0
+	MOVOU X0, 272(SP)
+	MOVOU 16(SP), X15
+	PADDL X15, X1
+	MOVOU X1, 288(SP)
+	MOVOU 32(SP), X15
+	PADDL X15, X2
+	MOVOU X2, 304(SP)
+	MOVOU 48(SP), X15
+	PADDL X15, X3
+	MOVOU X3, 320(SP)
+	MOVOU 64(SP), X15
+	PADDL X15, X4
+	MOVOU X4, 336(SP)
+	MOVOU 80(SP), X15
+	PADDL X15, X5
+	MOVOU X5, 352(SP)
+	MOVOU 96(SP), X15
+	PADDL X15, X6
+	MOVOU X6, 368(SP)
+	MOVOU 112(SP), X15
+	PADDL X15, X7
+	MOVOU X7, 384(SP)
+	MOVOU 128(SP), X15
+	PADDL X15, X8
+	MOVOU X8, 400(SP)
+	MOVOU 144(SP), X15
+	PADDL X15, X9
+	MOVOU X9, 416(SP)
+	MOVOU 160(SP), X15
+	PADDL X15, X10
+	MOVOU X10, 432(SP)
+	MOVOU 176(SP), X15
+	PADDL X15, X11
+	MOVOU X11, 448(SP)
+	MOVOU 192(SP), X15
+	PADDL X15, X12
+	MOVOU X12, 464(SP)
+	MOVOU 208(SP), X15
+	PADDL X15, X13
+	MOVOU X13, 480(SP)
+	MOVOU 224(SP), X15
+	PADDL X15, X14
+	MOVOU X14, 496(SP)
+	MOVOU SSPILL, X15
+	MOVOU 240(SP), X0
+	PADDL X0, X15
+	MOVOU X15, 512(SP)
+
+	// Words 0..3: bytes 0..15 of each block.
+	MOVOU 272(SP), X0
+	MOVOU 288(SP), X1
+	MOVOU 304(SP), X2
+	MOVOU 320(SP), X3
+	MOVO       X0, X4
+	PUNPCKLLQ  X1, X4
+	PUNPCKHLQ  X1, X0
+	MOVO       X2, X5
+	PUNPCKLLQ  X3, X5
+	PUNPCKHLQ  X3, X2
+	MOVO       X4, X6
+	PUNPCKLQDQ X5, X6
+	PUNPCKHQDQ X5, X4
+	MOVO       X0, X7
+	PUNPCKLQDQ X2, X7
+	PUNPCKHQDQ X2, X0
+	MOVOU 0(SI), X8
+	PXOR  X8, X6
+	MOVOU X6, 0(DI)
+	MOVOU 64(SI), X8
+	PXOR  X8, X4
+	MOVOU X4, 64(DI)
+	MOVOU 128(SI), X8
+	PXOR  X8, X7
+	MOVOU X7, 128(DI)
+	MOVOU 192(SI), X8
+	PXOR  X8, X0
+	MOVOU X0, 192(DI)
+
+	// Words 4..7: bytes 16..31 of each block.
+	MOVOU 336(SP), X0
+	MOVOU 352(SP), X1
+	MOVOU 368(SP), X2
+	MOVOU 384(SP), X3
+	MOVO       X0, X4
+	PUNPCKLLQ  X1, X4
+	PUNPCKHLQ  X1, X0
+	MOVO       X2, X5
+	PUNPCKLLQ  X3, X5
+	PUNPCKHLQ  X3, X2
+	MOVO       X4, X6
+	PUNPCKLQDQ X5, X6
+	PUNPCKHQDQ X5, X4
+	MOVO       X0, X7
+	PUNPCKLQDQ X2, X7
+	PUNPCKHQDQ X2, X0
+	MOVOU 16(SI), X8
+	PXOR  X8, X6
+	MOVOU X6, 16(DI)
+	MOVOU 80(SI), X8
+	PXOR  X8, X4
+	MOVOU X4, 80(DI)
+	MOVOU 144(SI), X8
+	PXOR  X8, X7
+	MOVOU X7, 144(DI)
+	MOVOU 208(SI), X8
+	PXOR  X8, X0
+	MOVOU X0, 208(DI)
+
+	// Words 8..11: bytes 32..47 of each block.
+	MOVOU 400(SP), X0
+	MOVOU 416(SP), X1
+	MOVOU 432(SP), X2
+	MOVOU 448(SP), X3
+	MOVO       X0, X4
+	PUNPCKLLQ  X1, X4
+	PUNPCKHLQ  X1, X0
+	MOVO       X2, X5
+	PUNPCKLLQ  X3, X5
+	PUNPCKHLQ  X3, X2
+	MOVO       X4, X6
+	PUNPCKLQDQ X5, X6
+	PUNPCKHQDQ X5, X4
+	MOVO       X0, X7
+	PUNPCKLQDQ X2, X7
+	PUNPCKHQDQ X2, X0
+	MOVOU 32(SI), X8
+	PXOR  X8, X6
+	MOVOU X6, 32(DI)
+	MOVOU 96(SI), X8
+	PXOR  X8, X4
+	MOVOU X4, 96(DI)
+	MOVOU 160(SI), X8
+	PXOR  X8, X7
+	MOVOU X7, 160(DI)
+	MOVOU 224(SI), X8
+	PXOR  X8, X0
+	MOVOU X0, 224(DI)
+
+	// Words 12..15: bytes 48..63 of each block.
+	MOVOU 464(SP), X0
+	MOVOU 480(SP), X1
+	MOVOU 496(SP), X2
+	MOVOU 512(SP), X3
+	MOVO       X0, X4
+	PUNPCKLLQ  X1, X4
+	PUNPCKHLQ  X1, X0
+	MOVO       X2, X5
+	PUNPCKLLQ  X3, X5
+	PUNPCKHLQ  X3, X2
+	MOVO       X4, X6
+	PUNPCKLQDQ X5, X6
+	PUNPCKHQDQ X5, X4
+	MOVO       X0, X7
+	PUNPCKLQDQ X2, X7
+	PUNPCKHQDQ X2, X0
+	MOVOU 48(SI), X8
+	PXOR  X8, X6
+	MOVOU X6, 48(DI)
+	MOVOU 112(SI), X8
+	PXOR  X8, X4
+	MOVOU X4, 112(DI)
+	MOVOU 176(SI), X8
+	PXOR  X8, X7
+	MOVOU X7, 176(DI)
+	MOVOU 240(SI), X8
+	PXOR  X8, X0
+	MOVOU X0, 240(DI)
+
+	MOVOU 192(SP), X0
+	MOVOU four<>(SB), X1
+	PADDL X1, X0
+	MOVOU X0, 192(SP)
+	ADDQ $256, SI
+	ADDQ $256, DI
+	SUBQ $256, CX
+	JA   loop
+
+done:
+	RET
