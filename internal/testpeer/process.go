@@ -27,6 +27,10 @@ type server struct {
 	logPath string
 	done    chan struct{} // closed when the process has been waited for
 	waitErr error         // valid after done is closed
+	// marker, when set, is an environment entry ("NAME=value") the server
+	// gives every session it starts, so stop finds session processes that
+	// were orphaned (reparented away from the server) before it ran.
+	marker string
 }
 
 // startServer starts cmd with its output appended to logPath and returns
@@ -69,6 +73,11 @@ func (s *server) stop() {
 	}
 	pid := s.cmd.Process.Pid
 	kids := descendants(pid)
+	if s.marker != "" {
+		// A session whose connection ended first has lost its server
+		// parent (its client was killed by the test context, say).
+		kids = append(kids, processesWithEnv(s.marker)...)
+	}
 	for _, c := range kids {
 		if p, err := os.FindProcess(c); err == nil {
 			_ = p.Kill()
@@ -198,6 +207,34 @@ func descendants(pid int) []int {
 		for _, c := range children[p] {
 			out = append(out, c)
 			queue = append(queue, c)
+		}
+	}
+	return out
+}
+
+// processesWithEnv returns the ids of the processes whose environment
+// holds the entry env ("NAME=value"), using /proc. Processes whose
+// environment we may not read are not reported.
+func processesWithEnv(env string) []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var out []int
+	for _, e := range entries {
+		p, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err != nil {
+			continue
+		}
+		for _, kv := range strings.Split(string(b), "\x00") {
+			if kv == env {
+				out = append(out, p)
+				break
+			}
 		}
 	}
 	return out
