@@ -2,8 +2,6 @@ package interop
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"fmt"
 	"io"
 	"net"
@@ -22,21 +20,7 @@ type keyPair struct {
 	theirs xssh.Signer
 }
 
-func newKeyPair(t testing.TB) keyPair {
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o, err := keys.NewSigner(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x, err := xssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return keyPair{o, x}
-}
+func newKeyPair(t testing.TB) keyPair { return keyPairFromSeed(t, newSeed(t)) }
 
 // handle runs the command protocol both test servers implement: "sink"
 // reads stdin to EOF, "source N" writes N bytes, "echo X" prints X.
