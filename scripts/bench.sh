@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side performance figures on this machine, all on 127.0.0.1:
 #  1. library benchmarks against x/crypto/ssh (interop module): 1 GiB each
-#     way per cipher, handshakes, idle connection cost;
+#     way per cipher, handshakes, idle connection cost per side; SFTP 1 GiB
+#     each way against OpenSSH's sftp and pkg/sftp;
 #  2. the commands: ssh2 -> ssh2d against OpenSSH ssh -> sshd, moving
 #     1 GiB each way, timed with the same shell.
 # Usage: bash scripts/bench.sh [GiB]   (default 1)
@@ -16,6 +17,9 @@ echo "== library: ssh2 vs x/crypto/ssh ($gib GiB per case)"
 (cd interop && go test -run '^$' -bench 'Bulk' -benchtime "${n}x" -count 1 .)
 (cd interop && go test -run '^$' -bench 'Handshake' -benchtime 3s -count 1 .)
 (cd interop && go test -run '^$' -bench 'IdleConnection' -benchtime 1x -count 1 .)
+
+echo "== SFTP over sshd's internal-sftp: ssh2 vs OpenSSH sftp vs pkg/sftp ($gib GiB per case)"
+(cd interop && go test -run '^$' -bench 'SFTP' -benchtime "${n}x" -count 1 .)
 
 echo "== commands: ssh2 -> ssh2d vs ssh -> sshd ($gib GiB each way)"
 go build -o "$work/ssh2" ./cmd/ssh2
