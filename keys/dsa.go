@@ -98,7 +98,25 @@ func newDSASigner(priv *dsa.PrivateKey) (*dsaSigner, error) {
 		new(big.Int).Exp(priv.G, priv.X, priv.P).Cmp(priv.Y) != 0 {
 		return nil, invalid("ssh-dss private key does not match public key")
 	}
+	if err := checkDSAGroup(&priv.Parameters); err != nil {
+		return nil, err
+	}
 	return &dsaSigner{priv: priv, pub: pub}, nil
+}
+
+// checkDSAGroup checks what signing relies on for its signatures to
+// verify: q prime, q dividing p-1 and g of order q modulo p (p itself is
+// checked for primality too). The sizes must already be bounded
+// (newDSAPublicChecked); the cost is one exponentiation by q and the
+// primality tests.
+func checkDSAGroup(k *dsa.Parameters) error {
+	one := big.NewInt(1)
+	pm1 := new(big.Int).Sub(k.P, one)
+	if !k.Q.ProbablyPrime(20) || new(big.Int).Mod(pm1, k.Q).Sign() != 0 ||
+		new(big.Int).Exp(k.G, k.Q, k.P).Cmp(one) != 0 || !k.P.ProbablyPrime(0) {
+		return invalid("ssh-dss domain parameters do not form a DSA group")
+	}
+	return nil
 }
 
 func (s *dsaSigner) PublicKey() PublicKey { return s.pub }

@@ -41,7 +41,8 @@ type dssParms struct {
 
 // parsePKCS8DSA parses a PKCS #8 DSA key (RFC 3279 §2.3.2 parameters, the
 // private value an INTEGER), deriving y = g^x mod p. ok is false when der
-// is not a PKCS #8 DSA key at all.
+// is not a PKCS #8 DSA key at all. The sizes of p, q, g and x are checked
+// before the exponentiation, whose cost they bound.
 func parsePKCS8DSA(der []byte) (k *dsa.PrivateKey, ok bool, err error) {
 	var info pkcs8Info
 	if rest, err := asn1.Unmarshal(der, &info); err != nil || len(rest) != 0 || !info.Algorithm.Algorithm.Equal(oidDSA) {
@@ -55,10 +56,33 @@ func parsePKCS8DSA(der []byte) (k *dsa.PrivateKey, ok bool, err error) {
 	if rest, err := asn1.Unmarshal(info.PrivateKey, &x); err != nil || len(rest) != 0 {
 		return nil, true, malformed("PKCS #8 DSA private value")
 	}
-	if params.P.Sign() <= 0 || params.P.BitLen() > maxDSABits || params.Q.Sign() <= 0 || params.G.Sign() <= 0 ||
-		x.Sign() <= 0 || x.Cmp(params.Q) >= 0 {
-		return nil, true, invalid("PKCS #8 DSA values out of range")
+	if err := checkDSADomain(params.P, params.Q, params.G); err != nil {
+		return nil, true, err
+	}
+	if x.Sign() <= 0 || x.Cmp(params.Q) >= 0 {
+		return nil, true, invalid("PKCS #8 DSA private value out of range")
 	}
 	y := new(big.Int).Exp(params.G, x, params.P)
 	return &dsa.PrivateKey{PublicKey: dsa.PublicKey{Parameters: dsa.Parameters{P: params.P, Q: params.Q, G: params.G}, Y: y}, X: x}, true, nil
+}
+
+// checkDSADomain checks the sizes of DSA domain parameters as FIPS 186
+// allows them: an odd p of minDSABits to maxDSABits, a q of 160, 224 or
+// 256 bits below p, and 1 < g < p.
+func checkDSADomain(p, q, g *big.Int) error {
+	if p.BitLen() < minDSABits || p.BitLen() > maxDSABits || p.Bit(0) == 0 {
+		return invalid("DSA p size out of range")
+	}
+	switch q.BitLen() {
+	case 160, 224, 256:
+	default:
+		return invalid("DSA q is not 160, 224 or 256 bits")
+	}
+	if q.Sign() <= 0 || q.Cmp(p) >= 0 {
+		return invalid("DSA q out of range")
+	}
+	if g.Cmp(big.NewInt(1)) <= 0 || g.Cmp(p) >= 0 {
+		return invalid("DSA g out of range")
+	}
+	return nil
 }

@@ -25,6 +25,11 @@ var (
 	// ErrUnsupportedCipher reports a private-key file encrypted with a
 	// cipher or KDF this package does not implement.
 	ErrUnsupportedCipher = errors.New("keys: unsupported cipher or KDF")
+	// ErrKDFTooExpensive reports an encrypted private-key file whose key
+	// derivation parameters (bcrypt rounds, PBKDF2 iterations, Argon2
+	// memory, lanes and passes) ask for more work than this package
+	// agrees to do; it is checked before any derivation runs.
+	ErrKDFTooExpensive = errors.New("keys: key derivation too expensive")
 	// ErrVerification reports a well-formed signature that does not
 	// verify.
 	ErrVerification = errors.New("keys: signature verification failed")

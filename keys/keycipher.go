@@ -3,6 +3,7 @@ package keys
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/des"
 	"crypto/subtle"
 	"errors"
 
@@ -26,14 +27,18 @@ type keyCipher struct {
 
 var errBadTag = errors.New("keys: authentication tag mismatch")
 
+// keyCiphers lists every cipher OpenSSH accepts for key files (the
+// ciphers "ssh -Q cipher" prints; OpenSSH's cipher.c gives CBC and CTR
+// modes an IV of one block).
 var keyCiphers = []*keyCipher{
 	{name: "none", blockSize: 8, crypt: func(_, _, _, _ []byte, _ bool) error { return nil }},
+	{name: "3des-cbc", keyLen: 24, ivLen: des.BlockSize, blockSize: des.BlockSize, crypt: cbc(des.NewTripleDESCipher)},
 	{name: "aes128-ctr", keyLen: 16, ivLen: 16, blockSize: 16, crypt: aesCTR},
 	{name: "aes192-ctr", keyLen: 24, ivLen: 16, blockSize: 16, crypt: aesCTR},
 	{name: "aes256-ctr", keyLen: 32, ivLen: 16, blockSize: 16, crypt: aesCTR},
-	{name: "aes128-cbc", keyLen: 16, ivLen: 16, blockSize: 16, crypt: aesCBC},
-	{name: "aes192-cbc", keyLen: 24, ivLen: 16, blockSize: 16, crypt: aesCBC},
-	{name: "aes256-cbc", keyLen: 32, ivLen: 16, blockSize: 16, crypt: aesCBC},
+	{name: "aes128-cbc", keyLen: 16, ivLen: 16, blockSize: 16, crypt: cbc(aes.NewCipher)},
+	{name: "aes192-cbc", keyLen: 24, ivLen: 16, blockSize: 16, crypt: cbc(aes.NewCipher)},
+	{name: "aes256-cbc", keyLen: 32, ivLen: 16, blockSize: 16, crypt: cbc(aes.NewCipher)},
 	{name: "aes128-gcm@openssh.com", keyLen: 16, ivLen: 12, blockSize: 16, tagLen: 16, crypt: aesGCM},
 	{name: "aes256-gcm@openssh.com", keyLen: 32, ivLen: 12, blockSize: 16, tagLen: 16, crypt: aesGCM},
 	{name: "chacha20-poly1305@openssh.com", keyLen: 64, blockSize: 8, tagLen: 16, crypt: chachaPoly},
@@ -57,20 +62,24 @@ func aesCTR(key, iv, buf, _ []byte, _ bool) error {
 	return nil
 }
 
-func aesCBC(key, iv, buf, _ []byte, encrypt bool) error {
-	b, err := aes.NewCipher(key)
-	if err != nil {
-		return err
+// cbc returns the crypt function of a CBC-mode cipher (OpenSSH pads the
+// private section itself, so there is no PKCS #7 padding here).
+func cbc(newBlock func(key []byte) (cipher.Block, error)) func(key, iv, buf, tag []byte, encrypt bool) error {
+	return func(key, iv, buf, _ []byte, encrypt bool) error {
+		b, err := newBlock(key)
+		if err != nil {
+			return err
+		}
+		if len(buf)%b.BlockSize() != 0 || len(iv) != b.BlockSize() {
+			return malformed("encrypted length is not a multiple of the block size")
+		}
+		if encrypt {
+			cipher.NewCBCEncrypter(b, iv).CryptBlocks(buf, buf)
+		} else {
+			cipher.NewCBCDecrypter(b, iv).CryptBlocks(buf, buf)
+		}
+		return nil
 	}
-	if len(buf)%aes.BlockSize != 0 {
-		return malformed("encrypted length is not a multiple of the block size")
-	}
-	if encrypt {
-		cipher.NewCBCEncrypter(b, iv).CryptBlocks(buf, buf)
-	} else {
-		cipher.NewCBCDecrypter(b, iv).CryptBlocks(buf, buf)
-	}
-	return nil
 }
 
 // aesGCM is aes*-gcm@openssh.com with no additional data; the tag follows

@@ -77,7 +77,7 @@ func parseOpenSSHPrivateKey(data, passphrase []byte) (Signer, error) {
 			return nil, malformed("bcrypt kdf options")
 		}
 		if rounds > MaxBcryptRounds {
-			return nil, fmt.Errorf("%w: bcrypt rounds %d exceed %d", ErrUnsupportedCipher, rounds, MaxBcryptRounds)
+			return nil, fmt.Errorf("%w (%w): bcrypt rounds %d exceed %d", ErrKDFTooExpensive, ErrUnsupportedCipher, rounds, MaxBcryptRounds)
 		}
 		if len(passphrase) == 0 {
 			return nil, &PassphraseMissingError{PublicKey: pub}

@@ -30,10 +30,14 @@ func ParsePrivateKey(data []byte) (Signer, error) {
 
 // ParsePrivateKeyWithPassphrase is ParsePrivateKey for keys that may be
 // encrypted: OpenSSH keys with the bcrypt KDF and any cipher in
-// keycipher.go, legacy PEM encryption ("Proc-Type: 4,ENCRYPTED" with
-// AES-*-CBC or DES-EDE3-CBC) and PKCS #8 "ENCRYPTED PRIVATE KEY" (PBES2
-// with PBKDF2 and AES-CBC). A wrong passphrase yields
-// ErrIncorrectPassphrase. Unencrypted keys parse as with ParsePrivateKey.
+// keycipher.go (every cipher ssh -Q cipher lists, 3des-cbc included),
+// legacy PEM encryption ("Proc-Type: 4,ENCRYPTED" with AES-*-CBC or
+// DES-EDE3-CBC), PKCS #8 "ENCRYPTED PRIVATE KEY" (PBES2 with PBKDF2 and
+// AES-CBC or DES-EDE3-CBC) and PuTTY PPK files (v2, and v3 with Argon2id,
+// Argon2i or Argon2d). A wrong passphrase yields ErrIncorrectPassphrase;
+// KDF parameters beyond this package's work limits yield
+// ErrKDFTooExpensive before any derivation runs. Unencrypted keys parse
+// as with ParsePrivateKey.
 func ParsePrivateKeyWithPassphrase(data, passphrase []byte) (Signer, error) {
 	if len(passphrase) == 0 {
 		return parsePrivateKey(data, nil)

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -29,20 +30,27 @@ import (
 // was altered, as opposed to ErrIncorrectPassphrase.
 var ErrCorruptMAC = errors.New("keys: key file MAC does not verify (file corrupted or altered)")
 
-// Limits on what a PPK file may ask of us.
+// Limits on what a PPK file may ask of us. Argon2 fills at least 8 KiB
+// per lane whatever memory the file declares, so the work bound applies
+// to that effective memory times the passes. PuTTYgen writes 8 MiB, one
+// lane and passes tuned to about 100 ms.
 const (
 	ppkMaxLines     = 1024
-	ppkMaxArgonMem  = 1 << 20 // KiB: 1 GiB
-	ppkMaxArgonWork = 1 << 24 // KiB × passes
+	ppkMaxArgonMem  = 1 << 18 // KiB: 256 MiB
+	ppkMaxArgonPar  = 64      // lanes
+	ppkMaxArgonWork = 1 << 24 // effective KiB × passes
 	ppkLineLen      = 64
 )
 
-// Parameters MarshalPPK uses (PuTTYgen's memory and parallelism).
-const (
-	ppkArgonMemory = 8192
-	ppkArgonPasses = 13
-	ppkArgonPar    = 1
-)
+// ppkArgon2 is the key derivation of an encrypted PPK v3 file.
+type ppkArgon2 struct {
+	kdf              string // "Argon2id", "Argon2i" or "Argon2d"
+	mem, passes, par uint32
+}
+
+// ppkDefaultArgon2 is what MarshalPPK uses (PuTTYgen's memory and
+// parallelism).
+var ppkDefaultArgon2 = ppkArgon2{kdf: "Argon2id", mem: 8192, passes: 13, par: 1}
 
 // isPPK reports whether data starts like a PuTTY key file.
 func isPPK(data []byte) bool {
@@ -51,14 +59,13 @@ func isPPK(data []byte) bool {
 
 // ppkFile is the decoded outer layer of a PPK file.
 type ppkFile struct {
-	version          int
-	algo, enc        string
-	comment          string
-	pub, priv        []byte
-	kdf              string
-	mem, passes, par uint32
-	salt             []byte
-	mac              []byte
+	version   int
+	algo, enc string
+	comment   string
+	pub, priv []byte
+	ppkArgon2 // when encrypted (v3)
+	salt      []byte
+	mac       []byte
 }
 
 // ppkLines walks the lines of a PPK file.
@@ -142,9 +149,9 @@ func parsePPKFile(data []byte) (*ppkFile, error) {
 	f.pub = l.blob("Public")
 	if f.version == 3 && f.enc != "none" {
 		f.kdf = l.field("Key-Derivation")
-		f.mem = l.number("Argon2-Memory", ppkMaxArgonMem)
-		f.passes = l.number("Argon2-Passes", ppkMaxArgonWork)
-		f.par = l.number("Argon2-Parallelism", 255)
+		f.mem = l.number("Argon2-Memory", math.MaxUint32)
+		f.passes = l.number("Argon2-Passes", math.MaxUint32)
+		f.par = l.number("Argon2-Parallelism", math.MaxUint32)
 		salt := l.field("Argon2-Salt")
 		if l.err == nil {
 			var err error
@@ -196,8 +203,8 @@ func (f *ppkFile) keys(passphrase []byte) (key, iv, macKey []byte, err error) {
 	if f.enc == "none" {
 		return nil, nil, nil, nil
 	}
-	if f.mem == 0 || f.passes == 0 || f.par == 0 || uint64(f.mem)*uint64(f.passes) > ppkMaxArgonWork {
-		return nil, nil, nil, malformed("PPK Argon2 parameters out of range")
+	if err := f.checkArgon2(); err != nil {
+		return nil, nil, nil, err
 	}
 	var out []byte
 	switch f.kdf {
@@ -205,10 +212,35 @@ func (f *ppkFile) keys(passphrase []byte) (key, iv, macKey []byte, err error) {
 		out = argon2.IDKey(passphrase, f.salt, f.passes, f.mem, uint8(f.par), 80)
 	case "Argon2i":
 		out = argon2.Key(passphrase, f.salt, f.passes, f.mem, uint8(f.par), 80)
-	default:
-		return nil, nil, nil, fmt.Errorf("%w: PPK key derivation %q", ErrUnsupportedCipher, truncName([]byte(f.kdf)))
+	case "Argon2d":
+		out = argon2dKey(passphrase, f.salt, nil, nil, f.passes, f.mem, uint8(f.par), 80)
 	}
 	return out[:32], out[32:48], out[48:], nil
+}
+
+// checkArgon2 vets the KDF header of an encrypted v3 file before any
+// work is done: a known Argon2 variant, non-zero parameters, and memory,
+// lanes and effective work (max(memory, 8 KiB × lanes) × passes) within
+// the limits above.
+func (f *ppkFile) checkArgon2() error {
+	switch f.kdf {
+	case "Argon2id", "Argon2i", "Argon2d":
+	default:
+		return fmt.Errorf("%w: PPK key derivation %q", ErrUnsupportedCipher, truncName([]byte(f.kdf)))
+	}
+	if f.mem == 0 || f.passes == 0 || f.par == 0 {
+		return malformed("PPK Argon2 parameters must not be zero")
+	}
+	if f.mem > ppkMaxArgonMem || f.par > ppkMaxArgonPar {
+		return fmt.Errorf("%w: PPK Argon2 memory %d KiB or parallelism %d exceeds %d KiB or %d",
+			ErrKDFTooExpensive, f.mem, f.par, ppkMaxArgonMem, ppkMaxArgonPar)
+	}
+	mem := max(uint64(f.mem), 8*uint64(f.par))
+	if mem*uint64(f.passes) > ppkMaxArgonWork {
+		return fmt.Errorf("%w: PPK Argon2 work %d KiB × %d passes exceeds %d",
+			ErrKDFTooExpensive, mem, f.passes, ppkMaxArgonWork)
+	}
+	return nil
 }
 
 // macData is the byte string the PPK MAC covers.
@@ -322,6 +354,11 @@ func ppkPrivate(pub PublicKey, priv []byte) (Signer, error) {
 // aes256-cbc under an Argon2id-derived key (8 MiB, 13 passes, as
 // PuTTYgen's defaults roughly are).
 func MarshalPPK(s Signer, comment string, passphrase []byte) ([]byte, error) {
+	return marshalPPK(s, comment, passphrase, ppkDefaultArgon2)
+}
+
+// marshalPPK is MarshalPPK with the given Argon2 parameters.
+func marshalPPK(s Signer, comment string, passphrase []byte, kdf ppkArgon2) ([]byte, error) {
 	if strings.ContainsAny(comment, "\r\n") {
 		return nil, errors.New("keys: PPK comment must not contain line breaks")
 	}
@@ -333,8 +370,7 @@ func MarshalPPK(s Signer, comment string, passphrase []byte) ([]byte, error) {
 	algo := s.PublicKey().Type()
 	f := &ppkFile{version: 3, enc: "none"}
 	if len(passphrase) > 0 {
-		f.enc, f.kdf = "aes256-cbc", "Argon2id"
-		f.mem, f.passes, f.par = ppkArgonMemory, ppkArgonPasses, ppkArgonPar
+		f.enc, f.ppkArgon2 = "aes256-cbc", kdf
 		f.salt = make([]byte, 16)
 		if _, err := rand.Read(f.salt); err != nil {
 			return nil, err

@@ -3,7 +3,7 @@
 // meaning, output and exit status:
 //
 //	ssh2-keygen [-q] [-a rounds] [-b bits] [-C comment] [-f file] [-N passphrase] [-t type]
-//	ssh2-keygen -l [-v] [-E sha256|md5] -f file
+//	ssh2-keygen -l [-v] [-E sha256|md5] [-P passphrase] -f file
 //	ssh2-keygen -y [-P passphrase] -f file
 //	ssh2-keygen -p [-a rounds] [-f file] [-P old] [-N new]
 //	ssh2-keygen -i [-m RFC4716|PKCS8|PEM] -f file
@@ -12,7 +12,9 @@
 //	ssh2-keygen -Y sign -f key -n namespace [-O hashalg=sha256|sha512] [file ...]
 //	ssh2-keygen -Y verify -f allowed_signers -I identity -n namespace -s sigfile < file
 //
-// "-e -m PPK" (write a PuTTY key file to standard output) is an extension.
+// "-e -m PPK" (write a PuTTY key file to standard output) is an extension,
+// as is -P with -l, which decrypts encrypted PEM and PKCS #8 files (they
+// carry no public key in clear) to print their fingerprint.
 // Every key file format package keys reads (OpenSSH, PEM, PKCS #8, PuTTY
 // PPK, RFC 4716, PKIX) is accepted by -l and -y. Errors exit with status
 // 255, as ssh-keygen's do.
@@ -66,7 +68,7 @@ const (
 
 const usage = `usage: ssh2-keygen [-q] [-a rounds] [-b bits] [-C comment] [-f output_keyfile]
                    [-N new_passphrase] [-t ecdsa | ed25519 | rsa]
-       ssh2-keygen -l [-v] [-E fingerprint_hash] [-f input_keyfile]
+       ssh2-keygen -l [-v] [-E fingerprint_hash] [-P passphrase] [-f input_keyfile]
        ssh2-keygen -y [-P passphrase] [-f input_keyfile]
        ssh2-keygen -p [-a rounds] [-f keyfile] [-N new_passphrase] [-P old_passphrase]
        ssh2-keygen -i [-m key_format] [-f input_keyfile]

@@ -140,7 +140,9 @@ func cutField(s string) (field, rest string) {
 
 // privateFingerprintKey finds the public key of a private key file as
 // ssh-keygen -l does: from FILE.pub when present (its comment, or the
-// .pub file name when it has none), else from the private key.
+// .pub file name when it has none), else from the private key. Encrypted
+// PEM and PKCS #8 files hold no public key in clear; as an extension,
+// -P decrypts them (ssh-keygen ignores -P with -l and refuses them).
 func (c *cmd) privateFingerprintKey(path string, data []byte) (keys.PublicKey, string, error) {
 	if pd, err := os.ReadFile(path + ".pub"); err == nil {
 		if pub, comment, _, _, err := keys.ParseAuthorizedKey(pd); err == nil {
@@ -152,13 +154,29 @@ func (c *cmd) privateFingerprintKey(path string, data []byte) (keys.PublicKey, s
 	}
 	s, err := keys.ParsePrivateKey(data)
 	var pm *keys.PassphraseMissingError
+	if pass, ok := c.opts['P']; ok && errors.As(err, &pm) && pm.PublicKey == nil {
+		s, err = keys.ParsePrivateKeyWithPassphrase(data, []byte(pass))
+		if errors.Is(err, keys.ErrIncorrectPassphrase) {
+			return nil, "", fatalf("Load key %q: incorrect passphrase supplied to decrypt private key", path)
+		}
+	}
 	switch {
-	case err == nil:
+	case err == nil && keepsComment(data):
 		return s.PublicKey(), commentOf(s), nil
+	case err == nil:
+		return s.PublicKey(), "no comment", nil
 	case errors.As(err, &pm) && pm.PublicKey != nil:
 		return pm.PublicKey, "no comment", nil
 	}
 	return nil, "", fatalf("%s is not a key file.", path)
+}
+
+// keepsComment reports whether a private key file's format stores a
+// comment (OpenSSH and PuTTY do; PEM and PKCS #8 do not, and ssh-keygen
+// -l shows "no comment" for them).
+func keepsComment(data []byte) bool {
+	first, _, _ := bytes.Cut(bytes.TrimLeft(data, " \t\r\n"), []byte("\n"))
+	return bytes.Contains(first, []byte("OPENSSH PRIVATE KEY")) || bytes.HasPrefix(first, []byte("PuTTY-User-Key-File-"))
 }
 
 func (c *cmd) printFingerprint(pub keys.PublicKey, comment, hashAlg string) {
