@@ -4,7 +4,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
+	"errors"
 	"log/slog"
+	"maps"
+	"net"
+	"net/netip"
 	"os"
 
 	"github.com/ssh2go/ssh2"
@@ -18,7 +22,8 @@ import (
 const ExtNoPTY = "no-pty"
 
 // Authenticator decides logins: only User may log in, with a key listed
-// in AuthorizedKeys, a certificate signed by one of UserCAs, or its entry
+// in AuthorizedKeys (or a certificate whose CA is listed there with
+// cert-authority), a certificate signed by one of UserCAs, or its entry
 // in Passwords (password and keyboard-interactive).
 type Authenticator struct {
 	// User is the only user name accepted.
@@ -43,7 +48,7 @@ func (a *Authenticator) Configure(cfg *ssh2.ServerConfig, o *Options) {
 			plain = a.publicKey
 		}
 		if len(a.UserCAs) > 0 {
-			cfg.PublicKeyCallback = a.userCertCallback(a.UserCAs, plain)
+			cfg.PublicKeyCallback = a.withUserCAs(plain)
 		} else if plain != nil {
 			cfg.PublicKeyCallback = plain
 		}
@@ -78,32 +83,96 @@ func (a *Authenticator) log(ctx context.Context, msg string, args ...any) {
 	a.Logger.Info(msg, args...)
 }
 
+// withUserCAs decides user certificates signed by UserCAs, as
+// TrustedUserCAKeys does, and other keys with plain (nil refuses them).
+// As in sshd, a certificate those CAs do not accept may still be
+// accepted by a cert-authority line of authorized_keys.
+func (a *Authenticator) withUserCAs(plain func(context.Context, *ssh2.PublicKeyRequest) ssh2.Decision) func(context.Context, *ssh2.PublicKeyRequest) ssh2.Decision {
+	trusted := a.userCertCallback(a.UserCAs, plain)
+	if plain == nil {
+		return trusted
+	}
+	uca := &ssh2.UserCertAuthority{Authorities: a.UserCAs}
+	return func(ctx context.Context, r *ssh2.PublicKeyRequest) ssh2.Decision {
+		if _, isCert := r.Key.(*keys.Certificate); isCert && r.User == a.User {
+			if _, err := uca.Check(ctx, r); err != nil {
+				if e := a.lookup(ctx, r); e != nil {
+					return a.acceptEntry(ctx, r, e)
+				}
+			}
+		}
+		return trusted(ctx, r)
+	}
+}
+
 func (a *Authenticator) publicKey(ctx context.Context, r *ssh2.PublicKeyRequest) ssh2.Decision {
 	if r.User != a.User {
 		return ssh2.Reject()
 	}
-	e, err := a.AuthorizedKeys.Lookup(r.Key)
-	if err != nil && !os.IsNotExist(err) {
-		a.log(ctx, "authorized_keys", "error", err)
-	}
+	e := a.lookup(ctx, r)
 	if e == nil {
 		if r.Verified {
 			a.log(ctx, "publickey rejected", "user", r.User)
 		}
 		return ssh2.Reject()
 	}
+	return a.acceptEntry(ctx, r, e)
+}
+
+// lookup finds the authorized_keys entry accepting r's key from the
+// connection's client, logging why lines listing it were refused.
+func (a *Authenticator) lookup(ctx context.Context, r *ssh2.PublicKeyRequest) *KeyEntry {
+	e, err := a.AuthorizedKeys.Lookup(r.Key, Login{User: r.User, Addr: remoteAddr(ctx)})
+	switch {
+	case errors.Is(err, ErrKeyRefused):
+		a.log(ctx, "authorized_keys refused key", "user", r.User, "reason", err)
+	case err != nil && !os.IsNotExist(err):
+		a.log(ctx, "authorized_keys", "error", err)
+	}
+	return e
+}
+
+// acceptEntry accepts r as e allows, with its forced command and PTY
+// restriction in the login's permissions.
+func (a *Authenticator) acceptEntry(ctx context.Context, r *ssh2.PublicKeyRequest, e *KeyEntry) ssh2.Decision {
 	if !r.Verified {
 		return ssh2.Accept() // only answers the query (PK_OK)
 	}
 	p := &ssh2.Permissions{CriticalOptions: map[string]string{}, Extensions: map[string]string{}}
-	if e.Command != "" {
+	if e.HasCommand {
 		p.CriticalOptions["force-command"] = e.Command
+	}
+	if e.Certificate != nil {
+		maps.Copy(p.Extensions, e.Certificate.Extensions)
 	}
 	if e.NoPTY {
 		p.Extensions[ExtNoPTY] = ""
 	}
-	a.log(ctx, "accepted publickey", "user", r.User, "algorithm", r.Algorithm, "comment", e.Comment)
+	args := []any{"user", r.User, "algorithm", r.Algorithm, "comment", e.Comment}
+	if e.Certificate != nil {
+		args = append(args, "id", e.Certificate.KeyID, "serial", e.Certificate.Serial,
+			"ca", keys.FingerprintSHA256(e.Certificate.SignatureKey))
+	}
+	a.log(ctx, "accepted publickey", args...)
 	return ssh2.AcceptWith(p)
+}
+
+// remoteAddr returns the client's IP address from the connection an
+// authentication callback runs for, or the zero Addr when unknown.
+func remoteAddr(ctx context.Context) netip.Addr {
+	ci, ok := ssh2.ConnInfoFromContext(ctx)
+	if !ok || ci.RemoteAddr == nil {
+		return netip.Addr{}
+	}
+	if t, ok := ci.RemoteAddr.(*net.TCPAddr); ok {
+		ip, _ := netip.AddrFromSlice(t.IP)
+		return ip.WithZone(t.Zone).Unmap()
+	}
+	ap, err := netip.ParseAddrPort(ci.RemoteAddr.String())
+	if err != nil {
+		return netip.Addr{}
+	}
+	return ap.Addr().Unmap()
 }
 
 // checkPassword compares in constant time (digests, so that the length
