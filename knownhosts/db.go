@@ -32,17 +32,31 @@ func (k KnownKey) String() string {
 type KeyError struct {
 	// Host is the normalized name that was looked up.
 	Host string
+	// Key is the key the host offered: for a host certificate that no
+	// @cert-authority line vouches for, the certified key. Fingerprint
+	// is its SHA256 fingerprint as ssh-keygen -l prints it.
+	Key         keys.PublicKey
+	Fingerprint string
+	// Want are the keys known for the host, with where they are written.
 	Want []KnownKey
 }
 
+// Error describes the refusal in the words of OpenSSH's ssh: for a
+// changed key, "REMOTE HOST IDENTIFICATION HAS CHANGED", the offered
+// key's fingerprint and the file:line of each known key.
 func (e *KeyError) Error() string {
+	offered := "a key"
+	if e.Key != nil {
+		offered = e.Key.Type() + " key " + e.Fingerprint
+	}
 	if len(e.Want) == 0 {
-		return "knownhosts: host " + e.Host + " is unknown"
+		return "knownhosts: host " + e.Host + " is unknown; it offered " + offered
 	}
 	var b strings.Builder
-	b.WriteString("knownhosts: host key mismatch for " + e.Host + "; known keys:")
+	b.WriteString("knownhosts: REMOTE HOST IDENTIFICATION HAS CHANGED for " + e.Host +
+		": the remote host sent " + offered)
 	for _, w := range e.Want {
-		b.WriteString("\n  " + w.String())
+		b.WriteString("; offending key in " + w.String())
 	}
 	return b.String()
 }
@@ -138,7 +152,7 @@ func (db *DB) Check(host string, key keys.PublicKey) error {
 		}
 		want = append(want, KnownKey{e.Key, e.Filename, e.Line})
 	}
-	return &KeyError{Host: host, Want: want}
+	return &KeyError{Host: host, Key: key, Fingerprint: keys.FingerprintSHA256(key), Want: want}
 }
 
 // Lookup returns the keys known for host (normalized), leaving out

@@ -74,7 +74,8 @@ type Entry struct {
 	Key keys.PublicKey
 	// Comment is the rest of the line after the key, trimmed.
 	Comment string
-	// Filename and Line locate the entry (Line counts from 1).
+	// Filename and Line locate the entry (Line counts from 1; it is 0
+	// for an entry a Checker appended).
 	Filename string
 	Line     int
 

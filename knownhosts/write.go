@@ -26,23 +26,37 @@ func Line(addresses []string, key keys.PublicKey) string {
 // written with one O_APPEND write, so concurrent appenders do not
 // interleave.
 func Append(file string, hosts []string, key keys.PublicKey, hashed bool) error {
+	lines, err := entryLines(hosts, key, hashed)
+	if err != nil {
+		return err
+	}
+	return appendLines(file, lines)
+}
+
+// entryLines returns the known_hosts lines Append writes.
+func entryLines(hosts []string, key keys.PublicKey, hashed bool) ([]string, error) {
 	if len(hosts) == 0 {
-		return fmt.Errorf("knownhosts: no host to add")
+		return nil, fmt.Errorf("knownhosts: no host to add")
 	}
 	for _, h := range hosts {
 		if h == "" || strings.ContainsAny(h, " \t\r\n,") {
-			return fmt.Errorf("knownhosts: invalid host name %q", h)
+			return nil, fmt.Errorf("knownhosts: invalid host name %q", h)
 		}
 	}
-	var b strings.Builder
-	if hashed {
-		k := strings.TrimSpace(string(keys.MarshalAuthorizedKey(key)))
-		for _, h := range hosts {
-			b.WriteString(HashHostname(Normalize(h)) + " " + k + "\n")
-		}
-	} else {
-		b.WriteString(Line(hosts, key) + "\n")
+	if !hashed {
+		return []string{Line(hosts, key)}, nil
 	}
+	k := strings.TrimSpace(string(keys.MarshalAuthorizedKey(key)))
+	lines := make([]string, len(hosts))
+	for i, h := range hosts {
+		lines[i] = HashHostname(Normalize(h)) + " " + k
+	}
+	return lines, nil
+}
+
+// appendLines appends lines to file in one write, creating the file and
+// its directory when missing.
+func appendLines(file string, lines []string) error {
 	if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
 		return fmt.Errorf("knownhosts: %w", err)
 	}
@@ -61,7 +75,7 @@ func Append(file string, hosts []string, key keys.PublicKey, hashed bool) error 
 			r.Close()
 		}
 	}
-	_, werr := f.WriteString(prefix + b.String())
+	_, werr := f.WriteString(prefix + strings.Join(lines, "\n") + "\n")
 	cerr := f.Close()
 	if werr != nil {
 		return fmt.Errorf("knownhosts: %w", werr)

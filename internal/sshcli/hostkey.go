@@ -17,10 +17,12 @@ import (
 // reason has been printed; the connection fails with status 255.
 var errHostKeyVerification = errors.New("host key verification failed")
 
-// hostKeyChecker applies StrictHostKeyChecking to the known_hosts files.
+// hostKeyChecker applies StrictHostKeyChecking to the known_hosts files
+// through a knownhosts.Checker, and prints what ssh prints.
 type hostKeyChecker struct {
 	o      *Options
 	db     *knownhosts.DB
+	kh     *knownhosts.Checker
 	name   string // normalized known_hosts name of the host
 	stderr io.Writer
 	ask    *terminal.Prompter
@@ -30,14 +32,23 @@ type hostKeyChecker struct {
 }
 
 func newHostKeyChecker(o *Options, stderr io.Writer, ask *terminal.Prompter) (*hostKeyChecker, error) {
+	mode, err := knownhosts.ParseStrictMode(o.StrictHostKeyChecking)
+	if err != nil {
+		return nil, err
+	}
 	db, err := knownhosts.Load(o.KnownHostsFiles...)
 	if err != nil {
 		return nil, err
 	}
-	return &hostKeyChecker{
+	h := &hostKeyChecker{
 		o: o, db: db, stderr: stderr, ask: ask,
 		name: knownhosts.JoinHostPort(o.HostName, o.Port),
-	}, nil
+	}
+	h.kh = &knownhosts.Checker{DB: db, Mode: mode, Hash: o.HashKnownHosts, Confirm: h.confirm}
+	if o.UserKnownHostsFiles > 0 {
+		h.kh.File = o.KnownHostsFiles[0]
+	}
+	return h, nil
 }
 
 // keyTypeName is how ssh names key types in messages ("ED25519").
@@ -64,8 +75,17 @@ func (h *hostKeyChecker) info(format string, args ...any) {
 
 // check is the ssh2.HostKeyCallback.
 func (h *hostKeyChecker) check(_ string, _ net.Addr, key ssh2.PublicKey) error {
-	err := h.db.Check(h.name, key)
+	v, err := h.kh.Check(h.name, key)
 	if err == nil {
+		switch {
+		case v.Changed != nil:
+			h.changedKey(v.Changed)
+			h.changed = true
+		case v.AppendErr != nil:
+			fmt.Fprintf(h.stderr, "Failed to add the host to the list of known hosts (%s): %v\r\n", h.kh.File, v.AppendErr)
+		case v.Recorded:
+			h.info("Warning: Permanently added '%s' (%s) to the list of known hosts.", h.name, keyTypeName(key))
+		}
 		return nil
 	}
 	var re *knownhosts.RevokedError
@@ -82,75 +102,63 @@ func (h *hostKeyChecker) check(_ string, _ net.Addr, key ssh2.PublicKey) error {
 	if !errors.As(err, &ke) {
 		return err
 	}
-	fp := keys.FingerprintSHA256(key)
 	if len(ke.Want) > 0 {
-		return h.changedKey(key, fp, ke)
-	}
-	switch h.o.StrictHostKeyChecking {
-	case "yes":
-		fmt.Fprintf(h.stderr, "No %s host key is known for %s and you have requested strict checking.\r\n", keyTypeName(key), h.name)
+		h.changedKey(ke)
+		fmt.Fprintf(h.stderr, "Host key for %s has changed and you have requested strict checking.\r\n", h.name)
 		return errHostKeyVerification
-	case "ask":
-		if h.o.BatchMode {
-			fmt.Fprintf(h.stderr, "No %s host key is known for %s and BatchMode is on.\r\n", keyTypeName(key), h.name)
-			return errHostKeyVerification
-		}
-		prompt := fmt.Sprintf("The authenticity of host '%s' can't be established.\n%s key fingerprint is %s.\n"+
-			"This key is not known by any other names.\n"+
-			"Are you sure you want to continue connecting (yes/no/[fingerprint])? ", h.name, keyTypeName(key), fp)
-		for try := 0; ; try++ {
-			if try == 5 {
-				return errHostKeyVerification
-			}
-			ans, err := h.ask.Confirm(prompt)
-			if err != nil {
-				return errHostKeyVerification
-			}
-			ans = strings.TrimSpace(ans)
-			if strings.EqualFold(ans, "yes") || ans == fp {
-				break
-			}
-			if strings.EqualFold(ans, "no") || ans == "" {
-				return errHostKeyVerification
-			}
-			prompt = "Please type 'yes', 'no' or the fingerprint: "
-		}
 	}
-	// accept-new, no, or confirmed: remember the key.
-	if h.o.UserKnownHostsFiles == 0 {
-		return nil
+	if h.o.StrictHostKeyChecking == "yes" {
+		fmt.Fprintf(h.stderr, "No %s host key is known for %s and you have requested strict checking.\r\n", keyTypeName(key), h.name)
 	}
-	file := h.o.KnownHostsFiles[0]
-	if err := knownhosts.Append(file, []string{h.name}, key, h.o.HashKnownHosts); err != nil {
-		fmt.Fprintf(h.stderr, "Failed to add the host to the list of known hosts (%s): %v\r\n", file, err)
-		return nil
-	}
-	h.info("Warning: Permanently added '%s' (%s) to the list of known hosts.", h.name, keyTypeName(key))
-	return nil
+	// Under ask, confirm has said why.
+	return errHostKeyVerification
 }
 
-// changedKey reports a key that differs from the known ones. Only
-// StrictHostKeyChecking=no goes on, with password authentication off,
-// as OpenSSH does.
-func (h *hostKeyChecker) changedKey(key keys.PublicKey, fp string, ke *knownhosts.KeyError) error {
+// confirm asks whether to trust the key of an unknown host, as
+// StrictHostKeyChecking=ask does; the answer may be the fingerprint.
+func (h *hostKeyChecker) confirm(host string, key keys.PublicKey) (bool, error) {
+	if h.o.BatchMode {
+		fmt.Fprintf(h.stderr, "No %s host key is known for %s and BatchMode is on.\r\n", keyTypeName(key), host)
+		return false, nil
+	}
+	fp := keys.FingerprintSHA256(key)
+	prompt := fmt.Sprintf("The authenticity of host '%s' can't be established.\n%s key fingerprint is %s.\n"+
+		"This key is not known by any other names.\n"+
+		"Are you sure you want to continue connecting (yes/no/[fingerprint])? ", host, keyTypeName(key), fp)
+	for try := 0; try < 5; try++ {
+		ans, err := h.ask.Confirm(prompt)
+		if err != nil {
+			return false, nil
+		}
+		ans = strings.TrimSpace(ans)
+		if strings.EqualFold(ans, "yes") || ans == fp {
+			return true, nil
+		}
+		if strings.EqualFold(ans, "no") || ans == "" {
+			return false, nil
+		}
+		prompt = "Please type 'yes', 'no' or the fingerprint: "
+	}
+	return false, nil
+}
+
+// changedKey prints ssh's warning about a key that differs from the
+// known ones. Only StrictHostKeyChecking=no goes on after it, with
+// password authentication off, as OpenSSH does.
+func (h *hostKeyChecker) changedKey(ke *knownhosts.KeyError) {
 	var b strings.Builder
 	b.WriteString("@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\n" +
 		"@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\r\n" +
 		"@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@\r\n" +
 		"IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!\r\n" +
 		"The host may be impersonated (a man-in-the-middle attack), or its key may have been replaced.\r\n")
-	fmt.Fprintf(&b, "The %s key sent by the remote host has fingerprint\r\n%s.\r\n", keyTypeName(key), fp)
+	fmt.Fprintf(&b, "The %s key sent by the remote host has fingerprint\r\n%s.\r\n", keyTypeName(ke.Key), ke.Fingerprint)
 	fmt.Fprintf(&b, "Check with the host's administrator, then correct %s.\r\n", ke.Want[0].Filename)
 	for _, w := range ke.Want {
 		fmt.Fprintf(&b, "Offending %s key in %s:%d\r\n", keyTypeName(w.Key), w.Filename, w.Line)
 	}
 	if h.o.StrictHostKeyChecking == "no" {
 		b.WriteString("Password and keyboard-interactive authentication are disabled to avoid man-in-the-middle attacks.\r\n")
-		io.WriteString(h.stderr, b.String())
-		h.changed = true
-		return nil
 	}
-	fmt.Fprintf(&b, "Host key for %s has changed and you have requested strict checking.\r\n", h.name)
 	io.WriteString(h.stderr, b.String())
-	return errHostKeyVerification
 }
