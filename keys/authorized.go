@@ -104,25 +104,24 @@ func parseKeyFields(b []byte) (pub PublicKey, comment string, ok bool, err error
 }
 
 // splitOptions splits the leading option list off line. Options are
-// separated by commas and end at the first blank outside double quotes;
-// inside quotes a backslash escapes the next byte.
+// separated by commas and end at the first blank outside double quotes.
+// As in sshd, \" is the only escape: it stands for a quote that neither
+// opens nor closes a quoted part; any other backslash is literal.
 func splitOptions(line []byte) (opts []string, rest []byte, err error) {
 	start := 0
 	inQuote := false
 	i := 0
 	for ; i < len(line); i++ {
 		c := line[i]
-		if inQuote {
-			switch c {
-			case '\\':
-				i++
-			case '"':
-				inQuote = false
-			}
+		if c == '\\' && i+1 < len(line) && line[i+1] == '"' {
+			i++
 			continue
 		}
 		if c == '"' {
-			inQuote = true
+			inQuote = !inQuote
+			continue
+		}
+		if inQuote {
 			continue
 		}
 		if c == ',' || isBlank(c) {
@@ -153,8 +152,9 @@ func checkOption(opt string) error {
 
 // ParseOption splits one authorized_keys option, as returned by
 // ParseAuthorizedKey, into its name and its value with the surrounding
-// quotes removed and backslash escapes undone; value is empty for a bare
-// name such as no-pty.
+// quotes removed and each \" turned into a quote (sshd's only escape:
+// other backslashes stay as they are); value is empty for a bare name such
+// as no-pty.
 func ParseOption(opt string) (name, value string, err error) {
 	i := 0
 	for i < len(opt) && isOptionNameByte(opt[i]) {
@@ -172,18 +172,18 @@ func ParseOption(opt string) (name, value string, err error) {
 		return "", "", malformed("authorized key option value")
 	}
 	q = q[2 : len(q)-1]
+	if strings.HasSuffix(q, "\\") { // the closing quote is escaped
+		return "", "", malformed("authorized key option value")
+	}
 	var sb strings.Builder
 	for j := 0; j < len(q); j++ {
 		c := q[j]
-		if c == '"' {
-			return "", "", malformed("authorized key option value")
-		}
-		if c == '\\' {
+		switch {
+		case c == '\\' && j+1 < len(q) && q[j+1] == '"':
 			j++
-			if j == len(q) {
-				return "", "", malformed("authorized key option value")
-			}
-			c = q[j]
+			c = '"'
+		case c == '"':
+			return "", "", malformed("authorized key option value")
 		}
 		sb.WriteByte(c)
 	}

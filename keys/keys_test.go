@@ -206,6 +206,21 @@ func TestParseAuthorizedKeyOptions(t *testing.T) {
 	if name, val, err := ParseOption("no-pty"); err != nil || name != "no-pty" || val != "" {
 		t.Fatalf("ParseOption bare = %q %q %v", name, val, err)
 	}
+	// As in sshd, only \" is an escape: other backslashes stay.
+	for opt, want := range map[string]string{
+		`command="printf 'a\n'"`: `printf 'a\n'`,
+		`command="a\\b \"c\""`:   `a\\b "c"`,
+		`environment="P=C:\dir"`: `P=C:\dir`,
+	} {
+		if _, val, err := ParseOption(opt); err != nil || val != want {
+			t.Errorf("ParseOption(%s) = %q, %v; want %q", opt, val, err, want)
+		}
+	}
+	for _, opt := range []string{`command="a\"`, `command="a\\"`, `command="a"b"`} {
+		if _, _, err := ParseOption(opt); !errors.Is(err, ErrMalformed) {
+			t.Errorf("ParseOption(%s) = %v, want ErrMalformed", opt, err)
+		}
+	}
 	// The garbage line fails but rest lets the caller go on.
 	_, _, _, rest, err = ParseAuthorizedKey(rest)
 	if !errors.Is(err, ErrMalformed) {
