@@ -24,6 +24,14 @@ import (
 // symbolic links — reaches outside it. Clients see the root as "/". It
 // implements every extension this package knows. Safe for use by many
 // sessions at once.
+//
+// Confinement is by path, so it cannot see hard links: a hard link to an
+// outside file, planted inside the root by someone with local access to
+// that file, is the file itself, and is served like any other (read,
+// written, chmod-ed). No path check can tell it apart; keep the root on a
+// file system of its own, or out of reach of untrusted local users, if
+// that matters. Clients themselves cannot make such a link: Link resolves
+// both paths inside the root.
 type DirHandler struct {
 	root     *os.Root
 	readOnly bool
@@ -210,36 +218,6 @@ func (h *DirHandler) Fsetstat(_ context.Context, handle string, a *Attributes) e
 	return setAttrs(f.f, a)
 }
 
-// setAttrs applies a to an open file.
-func setAttrs(f *os.File, a *Attributes) error {
-	if a.Has(AttrSize) {
-		if a.Size > math.MaxInt64 {
-			return fs.ErrInvalid
-		}
-		if err := f.Truncate(int64(a.Size)); err != nil {
-			return err
-		}
-	}
-	if a.Has(AttrPermissions) {
-		if err := f.Chmod(FileMode(a.Mode & 0o7777)); err != nil {
-			return err
-		}
-	}
-	if a.Has(AttrUIDGID) {
-		if err := f.Chown(int(a.UID), int(a.GID)); err != nil {
-			return err
-		}
-	}
-	if a.Has(AttrACModTime) {
-		// NsecToTimeval fits the field widths of 32-bit platforms too.
-		tv := []unix.Timeval{unix.NsecToTimeval(int64(a.ATime) * 1e9), unix.NsecToTimeval(int64(a.MTime) * 1e9)}
-		if err := unix.Futimes(int(f.Fd()), tv); err != nil {
-			return &fs.PathError{Op: "futimes", Path: f.Name(), Err: err}
-		}
-	}
-	return nil
-}
-
 // OpenDir implements [Handler].
 func (h *DirHandler) OpenDir(_ context.Context, p string) (string, error) {
 	f, err := h.root.Open(rootRel(p))
@@ -369,59 +347,6 @@ func (h *DirHandler) Lstat(_ context.Context, p string) (*Attributes, error) {
 	return AttributesFromFileInfo(fi), nil
 }
 
-// Setstat implements [Handler]. The file is opened through the root, so a
-// symbolic link is followed only while it stays inside.
-func (h *DirHandler) Setstat(_ context.Context, p string, a *Attributes) error {
-	if err := h.writable(); err != nil {
-		return err
-	}
-	flag := os.O_RDONLY
-	if a.Has(AttrSize) {
-		flag = os.O_WRONLY
-	}
-	f, err := h.root.OpenFile(rootRel(p), flag|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	return setAttrs(f, a)
-}
-
-// Lsetstat implements [LsetstatHandler]: on a symbolic link it changes the
-// owner and times of the link itself; elsewhere it is Setstat.
-func (h *DirHandler) Lsetstat(ctx context.Context, p string, a *Attributes) error {
-	if err := h.writable(); err != nil {
-		return err
-	}
-	fi, err := h.root.Lstat(rootRel(p))
-	if err != nil {
-		return err
-	}
-	if fi.Mode()&fs.ModeSymlink == 0 {
-		return h.Setstat(ctx, p, a)
-	}
-	if a.Has(AttrSize) || a.Has(AttrPermissions) {
-		return &StatusError{Code: StatusOpUnsupported, Message: "cannot change the size or mode of a symbolic link"}
-	}
-	d, base, err := h.parent(p)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if a.Has(AttrUIDGID) {
-		if err := unix.Fchownat(int(d.Fd()), base, int(a.UID), int(a.GID), unix.AT_SYMLINK_NOFOLLOW); err != nil {
-			return pathError("lchown", p, err)
-		}
-	}
-	if a.Has(AttrACModTime) {
-		ts := []unix.Timespec{unix.NsecToTimespec(int64(a.ATime) * 1e9), unix.NsecToTimespec(int64(a.MTime) * 1e9)}
-		if err := unix.UtimesNanoAt(int(d.Fd()), base, ts, unix.AT_SYMLINK_NOFOLLOW); err != nil {
-			return pathError("lutimes", p, err)
-		}
-	}
-	return nil
-}
-
 // twoParents opens the parents of two paths.
 func (h *DirHandler) twoParents(a, b string) (da *os.File, ba string, db *os.File, bb string, err error) {
 	if da, ba, err = h.parent(a); err != nil {
@@ -468,12 +393,11 @@ func (h *DirHandler) ReadLink(_ context.Context, p string) (string, error) {
 		return "", err
 	}
 	defer d.Close()
-	buf := make([]byte, 4096)
-	n, err := unix.Readlinkat(int(d.Fd()), base, buf)
+	link, err := readlinkAt(int(d.Fd()), base)
 	if err != nil {
 		return "", pathError("readlink", p, err)
 	}
-	return string(buf[:n]), nil
+	return link, nil
 }
 
 // Symlink implements [Handler]. The target is stored as given; links
@@ -570,21 +494,38 @@ func (h *DirHandler) HomeDir(_ context.Context, name string) (string, error) {
 }
 
 // UsersGroupsByID implements [UsersGroupsHandler] with the local user and
-// group databases.
+// group databases, looking each distinct id up once.
 func (h *DirHandler) UsersGroupsByID(_ context.Context, uids, gids []uint32) ([]string, []string, error) {
-	users := make([]string, len(uids))
-	for i, id := range uids {
-		if u, err := user.LookupId(strconv.FormatUint(uint64(id), 10)); err == nil {
-			users[i] = u.Username
+	users := lookupNames(uids, func(id string) (string, error) {
+		u, err := user.LookupId(id)
+		if err != nil {
+			return "", err
 		}
-	}
-	groups := make([]string, len(gids))
-	for i, id := range gids {
-		if g, err := user.LookupGroupId(strconv.FormatUint(uint64(id), 10)); err == nil {
-			groups[i] = g.Name
+		return u.Username, nil
+	})
+	groups := lookupNames(gids, func(id string) (string, error) {
+		g, err := user.LookupGroupId(id)
+		if err != nil {
+			return "", err
 		}
-	}
+		return g.Name, nil
+	})
 	return users, groups, nil
+}
+
+// lookupNames maps ids to names with lookup, "" where it fails.
+func lookupNames(ids []uint32, lookup func(id string) (string, error)) []string {
+	names := make([]string, len(ids))
+	seen := make(map[uint32]string)
+	for i, id := range ids {
+		name, ok := seen[id]
+		if !ok {
+			name, _ = lookup(strconv.FormatUint(uint64(id), 10))
+			seen[id] = name
+		}
+		names[i] = name
+	}
+	return names
 }
 
 // CopyData implements [CopyDataHandler].

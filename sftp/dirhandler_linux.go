@@ -3,9 +3,43 @@ package sftp
 import (
 	"errors"
 	"os"
+	"strconv"
 
 	"golang.org/x/sys/unix"
 )
+
+// chmodAt changes the mode of name in the directory dirfd without
+// following a symbolic link (which fails: a link has no mode of its own)
+// and without opening the file to read or write it.
+func chmodAt(dirfd int, name string, mode uint32) error {
+	// fchmodat2 (Linux 6.6 and later) honours AT_SYMLINK_NOFOLLOW; when
+	// it is missing, x/sys reports EOPNOTSUPP.
+	err := unix.Fchmodat(dirfd, name, mode, unix.AT_SYMLINK_NOFOLLOW)
+	if !errors.Is(err, unix.EOPNOTSUPP) {
+		return err
+	}
+	return chmodViaProc(dirfd, name, mode)
+}
+
+// chmodViaProc is chmodAt for kernels without fchmodat2, as glibc and
+// musl do it: pin the file with an O_PATH descriptor, which needs no
+// permission on it, refuse a symbolic link, and change the mode through
+// the descriptor's /proc/self/fd entry, which names that very file.
+func chmodViaProc(dirfd int, name string, mode uint32) error {
+	fd, err := unix.Openat(dirfd, name, unix.O_PATH|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	var st unix.Stat_t
+	if err := unix.Fstat(fd, &st); err != nil {
+		return err
+	}
+	if st.Mode&unix.S_IFMT == unix.S_IFLNK {
+		return unix.EOPNOTSUPP
+	}
+	return unix.Fchmodat(unix.AT_FDCWD, "/proc/self/fd/"+strconv.Itoa(fd), mode, 0)
+}
 
 // renameNoReplace renames without replacing an existing target.
 func renameNoReplace(olddir int, oldname string, newdir int, newname string) error {

@@ -19,4 +19,10 @@ func renameNoReplace(olddir int, oldname string, newdir int, newname string) err
 	return unix.Renameat(olddir, oldname, newdir, newname)
 }
 
+// chmodAt changes the mode of name in the directory dirfd without
+// following a symbolic link and without opening the file.
+func chmodAt(dirfd int, name string, mode uint32) error {
+	return unix.Fchmodat(dirfd, name, mode, unix.AT_SYMLINK_NOFOLLOW)
+}
+
 func fstatvfs(f *os.File) (*StatVFS, error) { return nil, errors.ErrUnsupported }

@@ -10,10 +10,17 @@ import (
 )
 
 // FSHandler is a read-only [Handler] serving any io/fs.FS, such as an
-// embed.FS, an fstest.MapFS or os.DirFS. Clients see the FS root as "/".
-// Requests that would change anything fail with SSH_FX_PERMISSION_DENIED.
-// Files that are not io.ReaderAt or io.Seeker can only be read
-// sequentially.
+// embed.FS, an fstest.MapFS or a directory. Clients see the FS root as
+// "/". Requests that would change anything fail with
+// SSH_FX_PERMISSION_DENIED. Files that are not io.ReaderAt or io.Seeker
+// can only be read sequentially.
+//
+// FSHandler is only as confined as its FS. To serve a directory, use the
+// FS of an os.Root, (*os.Root).FS(), which refuses symbolic links leading
+// outside the directory. os.DirFS follows them wherever they point (it
+// only rejects ".." and absolute names), so a link planted in the tree
+// serves files from outside it. [DirHandler] is confined the same way as
+// os.Root and can also write.
 type FSHandler struct {
 	fsys fs.FS
 
