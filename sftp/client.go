@@ -65,9 +65,10 @@ func WithMaxPacket(n int) ClientOption {
 	}
 }
 
-// WithChunkSize sets the largest payload of one READ or WRITE request. By
-// default the client uses 32 KiB, or what the server's limits@openssh.com
-// reply allows up to 255 KiB. A server's stated limits always win.
+// WithChunkSize sets the largest payload of one READ or WRITE request
+// (at least 512 bytes). By default the client uses 32 KiB, or what the
+// server's limits@openssh.com reply allows up to 255 KiB. A server's
+// stated limits always win, however small.
 func WithChunkSize(n int) ClientOption {
 	return func(c *clientConfig) {
 		if n > 0 {
@@ -110,6 +111,8 @@ func (c *Client) inflightConcurrency(conc, chunk int) int {
 const (
 	defaultChunk       = 32 * 1024
 	maxDefaultChunk    = 255 * 1024
+	minChunk           = 512                              // floor of a chosen size; a server's limit may go lower
+	writeHeaderLen     = 1 + 4 + 4 + MaxHandleLen + 8 + 4 // a WRITE request before its payload, at the longest handle
 	defaultConcurrency = 64
 	readBufSize        = 16 << 10 // the reply stream's buffer
 	maxInflightBytes   = 4 << 20  // default bound on data in flight per transfer (larger measured slower: cache misses)
@@ -190,10 +193,13 @@ func newClient(ctx context.Context, r io.Reader, w io.Writer, closers []io.Close
 	return c, nil
 }
 
-// chunkSizes picks READ and WRITE payload sizes from the options, the
-// server's limits and our own packet bound.
-func (c *Client) chunkSizes() (int, int) {
-	pick := func(limit uint64) int {
+// chunkSizes picks READ and WRITE payload sizes: the chosen size (or the
+// default, at least minChunk), lowered to exactly what the server's
+// limits@openssh.com reply allows — its read and write lengths, and its
+// packet length less the request's or reply's own fields — however small,
+// and for READ to our own packet bound. A limit of 0 means none.
+func (c *Client) chunkSizes() (read, write int) {
+	pick := func(limit uint64, overhead int) int {
 		n := c.cfg.chunkSize
 		if n == 0 {
 			n = defaultChunk
@@ -201,21 +207,18 @@ func (c *Client) chunkSizes() (int, int) {
 				n = maxDefaultChunk
 			}
 		}
+		n = max(n, minChunk)
 		if limit > 0 && uint64(n) > limit {
 			n = int(limit)
 		}
-		if p := c.limits.MaxPacketLength; p > 1024 && uint64(n) > p-1024 {
-			n = int(p - 1024)
-		}
-		if m := int(c.cfg.maxPacket) - dataHeaderLen; n > m {
-			n = m
-		}
-		if n < 512 {
-			n = 512
+		if p := c.limits.MaxPacketLength; p > 0 && uint64(n)+uint64(overhead) > p {
+			n = int(max(p, uint64(overhead)+1) - uint64(overhead))
 		}
 		return n
 	}
-	return pick(c.limits.MaxReadLength), pick(c.limits.MaxWriteLength)
+	read = min(pick(c.limits.MaxReadLength, dataHeaderLen), int(c.cfg.maxPacket)-dataHeaderLen)
+	write = pick(c.limits.MaxWriteLength, writeHeaderLen)
+	return read, write
 }
 
 func isStatus(err error) bool {

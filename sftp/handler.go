@@ -113,6 +113,9 @@ type HomeDirHandler interface {
 
 // UsersGroupsHandler adds users-groups-by-id@openssh.com. The returned
 // slices must have the lengths of uids and gids; unknown ids map to "".
+// The Server keeps the reply within one packet a client accepts (the
+// smaller of its MaxPacket and 256 KiB, OpenSSH's bound): names that do
+// not fit are sent as "", which tells the client the id has no name.
 type UsersGroupsHandler interface {
 	UsersGroupsByID(ctx context.Context, uids, gids []uint32) (users, groups []string, err error)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"slices"
 )
 
 var errInvalidHandle = &StatusError{Code: StatusFailure, Message: "invalid handle"}
@@ -226,6 +227,9 @@ func (ss *session) extended(req *request) error {
 			if err == nil && (len(users) != len(req.uids) || len(groups) != len(req.gids)) {
 				err = errors.New("handler returned the wrong number of names")
 			}
+			if err == nil {
+				users, groups, err = fitNames(users, groups, min(int(ss.maxPacket), DefaultMaxPacket))
+			}
 			if err != nil {
 				return ss.status(id, err)
 			}
@@ -246,6 +250,37 @@ func (ss *session) extended(req *request) error {
 		}
 	}
 	return unsupported()
+}
+
+// fitNames makes a users-groups-by-id reply carrying users and groups fit
+// in limit bytes (the packet length, as OpenSSH counts it). Names that do
+// not fit become "", which the extension defines as "no name for this
+// id", so the client still gets one entry per id and shows numbers for
+// the rest; the handler's slices are copied, not changed. Replies are
+// bounded by our own packet bound and by OpenSSH's 256 KiB, the most any
+// client is known to accept. A request with so many ids that even empty
+// names overflow is refused.
+func fitNames(users, groups []string, limit int) ([]string, []string, error) {
+	room := limit - (1 + 4 + 4 + 4) - 4*(len(users)+len(groups))
+	if room < 0 {
+		return nil, nil, &StatusError{Code: StatusFailure, Message: "too many ids for one reply"}
+	}
+	fit := func(names []string) []string {
+		out, copied := names, false
+		for i, n := range names {
+			if len(n) <= room {
+				room -= len(n)
+				continue
+			}
+			if !copied {
+				out, copied = slices.Clone(names), true
+			}
+			out[i] = ""
+		}
+		return out
+	}
+	users = fit(users)
+	return users, fit(groups), nil
 }
 
 // closeAll closes the handles the client left open.
