@@ -83,3 +83,24 @@ func TestStatusErrorIs(t *testing.T) {
 }
 
 func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+func TestModeString(t *testing.T) {
+	for m, want := range map[uint32]string{
+		ModeRegular | 0o644:   "-rw-r--r--",
+		ModeDir | 0o1777:      "drwxrwxrwt",
+		ModeDir | 0o1770:      "drwxrwx--T",
+		ModeRegular | 0o4755:  "-rwsr-xr-x",
+		ModeRegular | 0o2644:  "-rw-r-Sr--",
+		ModeSymlink | 0o777:   "lrwxrwxrwx",
+		ModeNamedPipe | 0o600: "prw-------",
+		ModeSocket | 0o755:    "srwxr-xr-x",
+		ModeChar | 0o620:      "crw--w----",
+		ModeBlock | 0o660:     "brw-rw----",
+		0:                     "?---------",
+		ModeType | 0o770:      "?rwxrwx---",
+	} {
+		if got := ModeString(m); got != want {
+			t.Errorf("ModeString(%o) = %q, want %q", m, got, want)
+		}
+	}
+}

@@ -35,7 +35,7 @@ func splitRel(r string) (dir, base string) {
 // LongName formats an "ls -l" style line for a directory listing, as
 // SSH_FXP_NAME replies carry for display.
 func LongName(name string, a *Attributes, now time.Time) string {
-	mode := lsMode(a.Mode)
+	mode := ModeString(a.Mode)
 	mt := a.ModTime()
 	var when string
 	if mt.Before(now.AddDate(0, -6, 0)) || mt.After(now.AddDate(0, 0, 1)) {
@@ -46,10 +46,15 @@ func LongName(name string, a *Attributes, now time.Time) string {
 	return fmt.Sprintf("%s %4d %-8d %-8d %8d %s %s", mode, 1, a.UID, a.GID, a.Size, when, name)
 }
 
-// lsMode renders POSIX mode bits the way ls does ("drwxr-xr-x").
-func lsMode(m uint32) string {
+// ModeString renders POSIX mode bits (Attributes.Mode) the way ls -l
+// does: "drwxr-xr-x", with s, S, t and T for the set-id and sticky bits,
+// and "?" for a file type it does not know (or none, when the server sent
+// no permissions).
+func ModeString(m uint32) string {
 	var b [10]byte
 	switch m & ModeType {
+	case ModeRegular:
+		b[0] = '-'
 	case ModeDir:
 		b[0] = 'd'
 	case ModeSymlink:
@@ -63,7 +68,7 @@ func lsMode(m uint32) string {
 	case ModeBlock:
 		b[0] = 'b'
 	default:
-		b[0] = '-'
+		b[0] = '?'
 	}
 	const rwx = "rwxrwxrwx"
 	for i := 0; i < 9; i++ {

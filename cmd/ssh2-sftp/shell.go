@@ -9,10 +9,8 @@ import (
 	"io/fs"
 	"os"
 	"path"
-	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/ssh2go/ssh2/sftp"
 )
@@ -169,7 +167,7 @@ help                               Display this help text
 lcd path                           Change local directory to 'path'
 ln [-s] oldpath newpath            Link remote file (-s for symlink)
 lpwd                               Print local working directory
-ls [-al] [path]                    Display remote directory listing
+ls [-1aln] [path]                  Display remote directory listing
 mkdir path                         Create remote directory
 put [-pr] local [remote]           Upload file
 pwd                                Display remote working directory
@@ -280,119 +278,6 @@ func (sh *shell) cmdCd(args []string) error {
 	}
 	sh.cwd = dir
 	return nil
-}
-
-func (sh *shell) cmdLs(args []string) error {
-	fl, rest, err := flags(args, "la1")
-	if err != nil {
-		return err
-	}
-	if len(rest) > 1 {
-		return errors.New("ls: at most one path")
-	}
-	target, shown := sh.cwd, ""
-	if len(rest) == 1 {
-		target, shown = sh.abs(rest[0]), rest[0]
-	}
-	fi, err := sh.c.Stat(sh.ctx, target)
-	if err != nil {
-		return sh.wrap("stat remote file", target, err)
-	}
-	now := time.Now()
-	if !fi.IsDir() {
-		if fl['l'] || fl['1'] {
-			sh.lsLine(fl['l'], shown, fi, now)
-		} else {
-			// sftp sizes the column by the absolute path it globbed.
-			sh.lsColumns([]string{shown}, len(target))
-		}
-		return nil
-	}
-	ents, err := sh.readDirRaw(target)
-	if err != nil {
-		return sh.wrap("read directory", target, err)
-	}
-	sort.Slice(ents, func(i, j int) bool { return ents[i].Name < ents[j].Name })
-	var names []string
-	longest := 0
-	for i := range ents {
-		e := &ents[i]
-		if !fl['a'] && strings.HasPrefix(e.Name, ".") {
-			continue
-		}
-		name := e.Name
-		longest = max(longest, len(name))
-		if shown != "" {
-			name = path.Join(shown, name)
-		}
-		if fl['l'] {
-			fmt.Fprintln(sh.stdout, sftp.LongName(name, &e.Attrs, now))
-		} else {
-			names = append(names, name)
-		}
-	}
-	if fl['1'] {
-		for _, n := range names {
-			fmt.Fprintln(sh.stdout, n)
-		}
-	} else if len(names) > 0 {
-		// Like sftp, count the named directory and its slash.
-		prefix := 0
-		if shown != "" {
-			prefix = len(strings.TrimSuffix(shown, "/")) + 1
-		}
-		sh.lsColumns(names, longest+prefix)
-	}
-	return nil
-}
-
-// readDirRaw lists a directory as the server sends it, "." and ".."
-// included, as sftp's ls -a shows them.
-func (sh *shell) readDirRaw(dir string) ([]sftp.NameEntry, error) {
-	d, err := sh.c.OpenDir(sh.ctx, dir)
-	if err != nil {
-		return nil, err
-	}
-	defer d.Close()
-	var out []sftp.NameEntry
-	for {
-		batch, err := d.Next(sh.ctx)
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, batch...)
-	}
-}
-
-// lsColumns prints names across the terminal as OpenSSH's sftp does:
-// as many columns as names of width+2 fit, each name left-aligned in an
-// equal share of the line, rows filled left to right.
-func (sh *shell) lsColumns(names []string, width int) {
-	columns := max(sh.width/(width+2), 1)
-	colspace := min(sh.width/columns, sh.width)
-	var b strings.Builder
-	for i, n := range names {
-		fmt.Fprintf(&b, "%-*s", colspace, n)
-		if (i+1)%columns == 0 || i == len(names)-1 {
-			b.WriteByte('\n')
-		}
-	}
-	io.WriteString(sh.stdout, b.String())
-}
-
-func (sh *shell) lsLine(long bool, name string, fi fs.FileInfo, now time.Time) {
-	if !long {
-		fmt.Fprintln(sh.stdout, name)
-		return
-	}
-	a, ok := fi.Sys().(*sftp.Attributes)
-	if !ok {
-		a = sftp.AttributesFromFileInfo(fi)
-	}
-	fmt.Fprintln(sh.stdout, sftp.LongName(name, a, now))
 }
 
 func (sh *shell) cmdRm(args []string) error {

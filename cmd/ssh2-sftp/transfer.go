@@ -79,8 +79,15 @@ func (sh *shell) getFile(remote, local string, preserve bool) error {
 }
 
 // getDir copies the remote tree at remote to the local directory local.
+// With preserve, directories get their remote modes and times too, once
+// their contents are in (writing them changes the times).
 func (sh *shell) getDir(remote, local string, preserve bool) error {
-	return sh.c.WalkDir(sh.ctx, remote, func(p string, d fs.DirEntry, err error) error {
+	type dir struct {
+		path string
+		fi   fs.FileInfo
+	}
+	var dirs []dir // in walk order: parents before children
+	err := sh.c.WalkDir(sh.ctx, remote, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return sh.wrap("read directory", p, err)
 		}
@@ -91,6 +98,11 @@ func (sh *shell) getDir(remote, local string, preserve bool) error {
 			if err := os.Mkdir(dst, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
 				return err
 			}
+			if preserve {
+				if fi, err := d.Info(); err == nil {
+					dirs = append(dirs, dir{dst, fi})
+				}
+			}
 			return nil
 		case d.Type().IsRegular():
 			return sh.getFile(p, dst, preserve)
@@ -99,6 +111,20 @@ func (sh *shell) getDir(remote, local string, preserve bool) error {
 			return nil
 		}
 	})
+	for i := len(dirs) - 1; i >= 0; i-- {
+		d := dirs[i]
+		atime := d.fi.ModTime()
+		if a, ok := d.fi.Sys().(*sftp.Attributes); ok && a.Has(sftp.AttrACModTime) {
+			atime = a.AccessTime()
+		}
+		if err := os.Chmod(d.path, d.fi.Mode().Perm()); err != nil {
+			fmt.Fprintf(sh.stderr, "Can't set mode on %q: %v\n", d.path, unwrapPath(err))
+		}
+		if err := os.Chtimes(d.path, atime, d.fi.ModTime()); err != nil {
+			fmt.Fprintf(sh.stderr, "Can't set times on %q: %v\n", d.path, unwrapPath(err))
+		}
+	}
+	return err
 }
 
 // cmdPut is "put [-r] [-p] local [remote]".
