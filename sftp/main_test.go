@@ -51,10 +51,13 @@ func openSSHClient(t testing.TB, dir string, opts ...ClientOption) *Client {
 func openSSHClientWrap(t testing.TB, dir string, wrap func(net.Conn) io.ReadWriteCloser, opts ...ClientOption) *Client {
 	t.Helper()
 	bin := testpeer.Require(t, "sftp-server", "/usr/lib/openssh", "/usr/libexec/openssh", "/usr/lib/ssh")
-	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	fds, err := syscall.Socketpair(syscall.AF_UNIX, syscall.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// exec passes only cmd's own files on; SOCK_CLOEXEC is not portable.
+	syscall.CloseOnExec(fds[0])
+	syscall.CloseOnExec(fds[1])
 	ours, theirs := os.NewFile(uintptr(fds[0]), "sftp-client"), os.NewFile(uintptr(fds[1]), "sftp-server")
 	cmd := exec.Command(bin, "-e", "-l", "QUIET", "-d", dir)
 	cmd.Dir = dir
