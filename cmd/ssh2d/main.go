@@ -17,6 +17,9 @@
 // PasswordAuthentication, KbdInteractiveAuthentication, LogLevel,
 // TrustedUserCAKeys (user certificates signed by these CAs may log in)
 // and HostCertificate (presented with the host key it certifies).
+// SFTP is served by the built-in server, confined to -sftp-root (default:
+// the home directory); "Subsystem=sftp internal-sftp [-R]" selects it
+// explicitly, as in sshd, and "Subsystem=sftp PROGRAM" runs a program.
 //
 // The command line is relied on by scripts: keep the flag names.
 package main
