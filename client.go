@@ -44,10 +44,15 @@ type ClientConfig struct {
 	// exchange (not authentication, which may wait for a person).
 	HandshakeTimeout time.Duration
 
-	// KeepaliveInterval, if positive, sends a keepalive request after this
-	// long without traffic from the server; after KeepaliveCountMax (0: 3)
-	// unanswered ones the connection is closed.
+	// KeepaliveInterval, if positive, sends a keepalive request (OpenSSH's
+	// keepalive@openssh.com) after each interval without any packet from
+	// the server, like OpenSSH's ServerAliveInterval. After
+	// KeepaliveCountMax (0: 3) such requests in a row go unanswered, the
+	// connection is closed and Client.Wait returns an error wrapping
+	// ErrKeepaliveTimeout.
 	KeepaliveInterval time.Duration
+	// KeepaliveCountMax is the number of unanswered keepalives after
+	// which the connection is closed (ServerAliveCountMax).
 	KeepaliveCountMax int
 }
 
@@ -115,7 +120,7 @@ func NewClientConn(ctx context.Context, nc net.Conn, addr string, cfg *ClientCon
 	if err != nil {
 		var de *auth.DisconnectError
 		if errors.As(err, &de) {
-			_ = t.Disconnect(de.Reason, de.Error())
+			_ = t.Disconnect(de.Reason, de.Message)
 		} else {
 			_ = t.Disconnect(wire.DisconnectByApplication, "authentication failed")
 		}

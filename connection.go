@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"sync"
 
@@ -32,10 +33,16 @@ type conn struct {
 	t    *transport.Conn
 	m    *mux.Mux
 	user string
+	log  *slog.Logger
 
 	done    chan struct{} // closed when the reader stops
 	errOnce sync.Once
 	err     error // why the connection ended
+
+	endMu    sync.Mutex
+	ended    bool
+	onEnd    []func() // run once the connection has ended
+	abortErr error    // why abort closed the connection
 }
 
 // muxWriter sends the multiplexer's packets: channel data waits while a
@@ -71,6 +78,10 @@ func (a authLink) SessionID() []byte           { return a.t.SessionID() }
 func (c *conn) init(t *transport.Conn, cfg *Config, user string, onOpen func(*mux.NewChannel), onRequest func(*mux.GlobalRequest)) {
 	c.t = t
 	c.user = user
+	c.log = cfg.Logger
+	if c.log == nil {
+		c.log = slog.New(slog.DiscardHandler)
+	}
 	c.done = make(chan struct{})
 	c.m = mux.New(muxWriter{t}, mux.Config{
 		WindowSize:      cfg.WindowSize,
@@ -111,12 +122,45 @@ func (c *conn) readLoop() {
 			break
 		}
 	}
-	if errors.Is(err, io.EOF) {
+	if de := c.t.LocalDisconnect(); de != nil {
+		// We disconnected first (Close, or a protocol error we found):
+		// the peer hanging up in answer is not news.
+		err = de
+	} else if errors.Is(err, io.EOF) {
 		// The peer hung up without DISCONNECT: channels must not mistake
 		// this for their own end of data.
 		err = ErrConnectionLost
 	}
+	c.endMu.Lock()
+	if c.abortErr != nil {
+		err = c.abortErr // the read failed because abort closed the transport
+	}
+	c.endMu.Unlock()
 	c.finish(err)
+}
+
+// abort closes the connection without a DISCONNECT (the peer may not be
+// reading) and makes err the reason it ended.
+func (c *conn) abort(err error) {
+	c.endMu.Lock()
+	if c.abortErr == nil && !c.ended {
+		c.abortErr = err
+	}
+	c.endMu.Unlock()
+	_ = c.t.Close()
+}
+
+// onFinish registers f to run once the connection has ended, or runs it
+// now if it already has.
+func (c *conn) onFinish(f func()) {
+	c.endMu.Lock()
+	if !c.ended {
+		c.onEnd = append(c.onEnd, f)
+		c.endMu.Unlock()
+		return
+	}
+	c.endMu.Unlock()
+	f()
 }
 
 // ErrConnectionLost reports a connection that ended without a DISCONNECT
@@ -128,6 +172,14 @@ func (c *conn) finish(err error) {
 		c.err = err
 		c.m.Close(err)
 		c.t.Close()
+		c.endMu.Lock()
+		c.ended = true
+		hooks := c.onEnd
+		c.onEnd = nil
+		c.endMu.Unlock()
+		for _, f := range hooks {
+			f()
+		}
 		close(c.done)
 	})
 }
@@ -158,6 +210,19 @@ func (c *conn) Wait() error {
 func (c *conn) SendRequest(ctx context.Context, name string, wantReply bool, payload []byte) (bool, []byte, error) {
 	return c.m.SendRequest(ctx, name, wantReply, payload)
 }
+
+// ErrPingUnsupported is returned by Ping when the peer did not announce
+// the ping@openssh.com extension.
+var ErrPingUnsupported = transport.ErrPingUnsupported
+
+// Ping sends an SSH2_MSG_PING (OpenSSH PROTOCOL §1.8) and waits for the
+// peer's PONG, the end of the connection, or ctx. A PONG proves that the
+// peer's transport is reading and answering, without the overhead of a
+// global request. Only peers that announced ping@openssh.com in their
+// EXT_INFO answer pings: OpenSSH's sshd from 9.5 on and this package (as
+// server or client); with other peers Ping returns ErrPingUnsupported at
+// once, without sending anything.
+func (c *conn) Ping(ctx context.Context) error { return c.t.Ping(ctx) }
 
 // RequestKeyExchange starts a new key exchange and waits for it to end.
 func (c *conn) RequestKeyExchange(ctx context.Context) error { return c.t.RequestKeyExchange(ctx) }

@@ -211,7 +211,7 @@ func (s *Server) handshake(ctx context.Context, nc net.Conn) (*ServerConn, error
 	if err != nil {
 		var de *auth.DisconnectError
 		if errors.As(err, &de) {
-			t.Disconnect(de.Reason, de.Error())
+			t.Disconnect(de.Reason, de.Message)
 		} else if ctx.Err() != nil {
 			t.Disconnect(wire.DisconnectByApplication, "login grace time exceeded")
 			err = fmt.Errorf("ssh2: authentication: %w", ctx.Err())

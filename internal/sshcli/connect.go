@@ -85,10 +85,15 @@ func clientConfig(o *Options, log *slog.Logger, stderr io.Writer, ask *terminal.
 		log.Debug("known_hosts line skipped", "file", s.Filename, "line", s.Line, "err", s.Err)
 	}
 	cfg := &ssh2.ClientConfig{
-		User:              o.User,
-		HostKeyCallback:   hk.check,
+		User:            o.User,
+		HostKeyCallback: hk.check,
+		// ConnectTimeout also bounds the version and key exchange, as in
+		// ssh, so a server that accepts but never speaks cannot hang us.
+		HandshakeTimeout:  o.ConnectTimeout,
 		KeepaliveInterval: o.ServerAliveInterval,
-		KeepaliveCountMax: o.ServerAliveCountMax,
+		// ssh gives up after one silent interval with a count of 0; the
+		// library reads 0 as its default, so ask for the nearest.
+		KeepaliveCountMax: max(o.ServerAliveCountMax, 1),
 	}
 	cfg.Logger = log
 	cfg.RekeyLimit = o.RekeyBytes
@@ -178,6 +183,9 @@ func setupErrorText(o *Options, out Output, err error) string {
 	if errors.As(err, &de) && !de.Local {
 		return fmt.Sprintf("Received disconnect from %s port %d:%d: %s%sDisconnected from %s port %d%s",
 			o.HostName, o.Port, de.Reason, de.Message, nl, o.HostName, o.Port, nl)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Sprintf("%s: connect to host %s port %d: Connection timed out during handshake%s", out.Prefix, o.HostName, o.Port, nl)
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
 		return fmt.Sprintf("%s: Connection closed by %s port %d%s", out.Prefix, o.HostName, o.Port, nl)

@@ -12,6 +12,10 @@ const (
 	strictKexClient = "kex-strict-c-v00@openssh.com" // Terrapin countermeasure
 	strictKexServer = "kex-strict-s-v00@openssh.com"
 	compressionNone = "none"
+
+	// extPing is the EXT_INFO extension announcing SSH2_MSG_PING
+	// support (OpenSSH PROTOCOL §1.8).
+	extPing = "ping@openssh.com"
 )
 
 // Algorithms are the algorithms negotiated by one key exchange.

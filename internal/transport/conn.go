@@ -11,6 +11,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ssh2go/ssh2/internal/transport/cipher"
@@ -51,7 +52,11 @@ type Conn struct {
 	hostKey       keys.PublicKey
 	serverSigAlgs []string
 	peerPing      bool
+	pingSeq       uint64
+	pings         map[string]chan struct{} // our pings awaiting a PONG, by data
 
+	received  atomic.Uint64 // packets read, for liveness checks
+	closed    chan struct{} // closed by Close
 	closeOnce sync.Once
 }
 
@@ -92,6 +97,7 @@ func handshake(ctx context.Context, conn net.Conn, cfg *Config, isClient bool) (
 		log:          cfg.logger(),
 		localVersion: []byte(version),
 		lastRead:     time.Now(),
+		closed:       make(chan struct{}),
 	}
 	if c.rand == nil {
 		c.rand = rand.Reader
@@ -216,10 +222,23 @@ func (c *Conn) ReadPacket() ([]byte, error) {
 	}
 }
 
+// PacketsReceived returns how many packets have been read from the peer
+// so far. A caller checking that the peer is alive compares it over time.
+func (c *Conn) PacketsReceived() uint64 { return c.received.Load() }
+
+// readPacket reads the next packet and counts it.
+func (c *Conn) readPacket() ([]byte, error) {
+	p, err := c.r.read()
+	if err == nil {
+		c.received.Add(1)
+	}
+	return p, err
+}
+
 // readOne reads one packet and handles it if it belongs to the transport,
 // returning nil, nil in that case.
 func (c *Conn) readOne() ([]byte, error) {
-	p, err := c.r.read()
+	p, err := c.readPacket()
 	if err != nil {
 		return nil, c.fail(err)
 	}
@@ -231,6 +250,7 @@ func (c *Conn) readOne() ([]byte, error) {
 	}
 	switch p[0] {
 	case wire.MsgKexInit:
+		c.log.Debug("ssh: SSH2_MSG_KEXINIT received")
 		return nil, c.runKex(p)
 	case wire.MsgServiceRequest, wire.MsgServiceAccept:
 		if c.Rounds() == 0 {
@@ -256,7 +276,7 @@ func (c *Conn) readOne() ([]byte, error) {
 	case wire.MsgPing:
 		return nil, c.handlePing(p)
 	case wire.MsgPong:
-		return nil, nil
+		return nil, c.handlePong(p)
 	default:
 		if p[0] >= 30 && p[0] < 50 || p[0] == wire.MsgNewKeys {
 			break // KEX method messages outside a key exchange
@@ -301,18 +321,82 @@ func (c *Conn) handleExtInfo(p []byte) error {
 	if err := m.Unmarshal(p); err != nil {
 		return c.fail(&protocolError{reason: wire.DisconnectProtocolError, msg: "malformed EXT_INFO"})
 	}
-	if !c.isClient {
-		return nil // we announce no extension a client may answer
-	}
 	c.smu.Lock()
 	defer c.smu.Unlock()
-	if v, ok := m.Lookup("server-sig-algs"); ok {
+	if v, ok := m.Lookup("server-sig-algs"); ok && c.isClient {
 		d := wire.NewDecoder(wire.AppendString(nil, v))
 		c.serverSigAlgs = d.NameList()
 	}
-	if _, ok := m.Lookup("ping@openssh.com"); ok {
+	if _, ok := m.Lookup(extPing); ok {
 		c.peerPing = true
 	}
+	return nil
+}
+
+// PeerSupportsPing reports whether the peer announced ping@openssh.com in
+// its EXT_INFO (OpenSSH PROTOCOL §1.8), which makes Ping usable.
+func (c *Conn) PeerSupportsPing() bool {
+	c.smu.Lock()
+	defer c.smu.Unlock()
+	return c.peerPing
+}
+
+// Ping sends SSH2_MSG_PING and waits for the peer's PONG carrying the
+// same data, the connection's end, or ctx. It returns ErrPingUnsupported
+// when the peer did not announce the extension. Another goroutine must be
+// reading. Pings may overlap; each waits for its own PONG.
+func (c *Conn) Ping(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	c.smu.Lock()
+	if !c.peerPing {
+		c.smu.Unlock()
+		return ErrPingUnsupported
+	}
+	c.pingSeq++
+	data := fmt.Appendf(nil, "ssh2go-ping-%d", c.pingSeq)
+	pong := make(chan struct{})
+	if c.pings == nil {
+		c.pings = map[string]chan struct{}{}
+	}
+	c.pings[string(data)] = pong
+	c.smu.Unlock()
+	defer func() {
+		c.smu.Lock()
+		delete(c.pings, string(data)) // answered, abandoned or failed
+		c.smu.Unlock()
+	}()
+	if err := c.WritePacket(wire.AppendString([]byte{wire.MsgPing}, data)); err != nil {
+		return err
+	}
+	select {
+	case <-pong:
+		return nil
+	case <-c.closed:
+		c.wmu.Lock()
+		err := c.werr
+		c.wmu.Unlock()
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// handlePong releases the Ping whose data the PONG carries; a PONG nobody
+// waits for (its Ping gave up) is ignored.
+func (c *Conn) handlePong(p []byte) error {
+	d := wire.NewDecoder(p[1:])
+	data := d.String()
+	if err := d.Finish(); err != nil {
+		return c.fail(&protocolError{reason: wire.DisconnectProtocolError, msg: "malformed pong"})
+	}
+	c.smu.Lock()
+	if ch, ok := c.pings[string(data)]; ok {
+		delete(c.pings, string(data))
+		close(ch)
+	}
+	c.smu.Unlock()
 	return nil
 }
 
@@ -442,6 +526,19 @@ func (c *Conn) RequestKeyExchange(ctx context.Context) error {
 	return ctx.Err()
 }
 
+// LocalDisconnect returns the DISCONNECT we sent, or nil if we sent none.
+// Once we have sent one, whatever error reading meets afterwards (the
+// peer hanging up in answer, say) is a consequence of it.
+func (c *Conn) LocalDisconnect() *DisconnectError {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	var de *DisconnectError
+	if errors.As(c.werr, &de) && de.Local {
+		return de
+	}
+	return nil
+}
+
 // Disconnect sends SSH_MSG_DISCONNECT and closes the connection.
 func (c *Conn) Disconnect(reason uint32, msg string) error {
 	c.wmu.Lock()
@@ -464,6 +561,7 @@ func (c *Conn) Close() error {
 		}
 		c.wcond.Broadcast()
 		c.wmu.Unlock()
+		close(c.closed)
 		err = c.conn.Close()
 	})
 	return err

@@ -34,6 +34,10 @@ func (e *protocolError) Error() string { return "ssh: protocol error: " + e.msg 
 // ErrClosed is returned by operations on a closed transport.
 var ErrClosed = errors.New("ssh: connection closed")
 
+// ErrPingUnsupported is returned by Ping when the peer did not announce
+// the ping@openssh.com extension.
+var ErrPingUnsupported = errors.New("ssh: peer does not support ping@openssh.com")
+
 func reasonText(r uint32) string {
 	names := [...]string{
 		1: "host not allowed to connect", 2: "protocol error", 3: "key exchange failed",

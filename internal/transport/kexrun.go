@@ -68,6 +68,9 @@ func (c *Conn) sendKexInitLocked() error {
 	c.ourKexInit = payload
 	c.kexSent = true
 	c.kexStarted = time.Now()
+	// OpenSSH's wording: with the "received" line, the order of the two
+	// shows which side started a key exchange.
+	c.log.Debug("ssh: SSH2_MSG_KEXINIT sent")
 	return nil
 }
 
@@ -186,7 +189,13 @@ func (c *Conn) runKex(peerKexInit []byte) error {
 	if err != nil {
 		return c.fail(&DisconnectError{Reason: wire.DisconnectKeyExchangeFailed, Message: err.Error(), Local: true})
 	}
-	sendExtInfo := c.kex.first && !c.isClient && slices.Contains(peer.KexAlgos, extInfoClient)
+	// RFC 8308 §2.1: each side may send EXT_INFO after its first NEWKEYS
+	// when the other signalled it accepts one.
+	peerExt := extInfoClient
+	if c.isClient {
+		peerExt = extInfoServer
+	}
+	sendExtInfo := c.kex.first && slices.Contains(peer.KexAlgos, peerExt)
 	if err := c.sendNewKeys(sealer, sendExtInfo); err != nil {
 		return c.fail(err)
 	}
@@ -255,15 +264,19 @@ func (c *Conn) sendNewKeys(sealer cipher.Sealer, extInfo bool) error {
 	return err
 }
 
+// extInfo is our EXT_INFO: a server announces the signature algorithms
+// it accepts for user keys, and both sides announce that they answer
+// pings (OpenSSH PROTOCOL §1.8), so the peer's Ping works either way.
 func (c *Conn) extInfo() []byte {
-	algs := c.cfg.ServerSigAlgs
-	if len(algs) == 0 {
-		algs = DefaultPubkeyAlgorithms
+	var m wire.ExtInfo
+	if !c.isClient {
+		algs := c.cfg.ServerSigAlgs
+		if len(algs) == 0 {
+			algs = DefaultPubkeyAlgorithms
+		}
+		m.Extensions = append(m.Extensions, wire.Extension{Name: "server-sig-algs", Value: []byte(joinNames(algs))})
 	}
-	m := wire.ExtInfo{Extensions: []wire.Extension{
-		{Name: "server-sig-algs", Value: []byte(joinNames(algs))},
-		{Name: "ping@openssh.com", Value: []byte("0")},
-	}}
+	m.Extensions = append(m.Extensions, wire.Extension{Name: extPing, Value: []byte("0")})
 	return m.Marshal(nil)
 }
 
@@ -475,7 +488,7 @@ func (k kexConn) WritePacket(p []byte) error {
 func (k kexConn) ReadPacket() ([]byte, error) {
 	c := k.c
 	for {
-		p, err := c.r.read()
+		p, err := c.readPacket()
 		if err != nil {
 			return nil, c.fail(err)
 		}
