@@ -21,8 +21,14 @@ func termIsTerminal(fd int) bool { return term.IsTerminal(fd) }
 // ssh's exit status for it.
 func runSession(ctx context.Context, o *options, client *ssh2.Client, log *slog.Logger, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.noCommand {
+		// As ssh -N: a connection that ends by failure (lost, keepalive
+		// timeout, disconnected by the server) exits 255.
 		err := client.Wait()
 		log.Debug("connection ended", "err", err)
+		if err != nil {
+			fmt.Fprintf(stderr, "ssh2: %s\r\n", errorText(err))
+			return exitFailure
+		}
 		return 0
 	}
 	if o.nullStdin {
@@ -129,8 +135,14 @@ func exitStatus(err error, log *slog.Logger, stderr io.Writer) int {
 	if errors.Is(err, ssh2.ErrExitMissing) {
 		return exitFailure
 	}
-	fmt.Fprintf(stderr, "ssh2: %v\r\n", err)
+	fmt.Fprintf(stderr, "ssh2: %s\r\n", errorText(err))
 	return exitFailure
+}
+
+// errorText is err's message without the library's own "ssh2: " prefix,
+// which the command adds itself.
+func errorText(err error) string {
+	return strings.TrimPrefix(err.Error(), "ssh2: ")
 }
 
 // envToSend returns the local variables matching SendEnv patterns.
