@@ -99,3 +99,21 @@ func TestXCryptoAlgorithms(t *testing.T) {
 		})
 	}
 }
+
+// TestPingXCrypto sends ping@openssh.com to x/crypto/ssh's server, which
+// announces it in EXT_INFO and answers with PONG (Debian's OpenSSH 9.2
+// predates ping).
+func TestPingXCrypto(t *testing.T) {
+	host, user := newKeyPair(t), newKeyPair(t)
+	c := dialOurs(t, startXServer(t, host, user, xssh.Config{}), host, user, ssh2.Config{})
+	defer c.Close()
+	for i := 0; i < 3; i++ {
+		if err := c.Ping(context.Background()); err != nil {
+			t.Fatalf("ping %d: %v", i, err)
+		}
+	}
+	// The connection still works after the pings.
+	if out, err := c.Output(context.Background(), "echo pong"); err != nil || string(out) != "pong" {
+		t.Fatalf("output %q, %v", out, err)
+	}
+}
