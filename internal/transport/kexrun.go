@@ -60,6 +60,10 @@ func (c *Conn) sendKexInitLocked() error {
 	m.CompressionClientServer = []string{compressionNone}
 	m.CompressionServerClient = m.CompressionClientServer
 	payload := m.Marshal(nil)
+	// OpenSSH's wording. Logged before the write, so that the peer's
+	// answer cannot be logged first: the order of the "sent" and
+	// "received" lines shows which side started a key exchange.
+	c.log.Debug("ssh: SSH2_MSG_KEXINIT sent")
 	if err := c.w.write(payload, nil); err != nil {
 		c.werr = err
 		c.wcond.Broadcast()
@@ -68,9 +72,6 @@ func (c *Conn) sendKexInitLocked() error {
 	c.ourKexInit = payload
 	c.kexSent = true
 	c.kexStarted = time.Now()
-	// OpenSSH's wording: with the "received" line, the order of the two
-	// shows which side started a key exchange.
-	c.log.Debug("ssh: SSH2_MSG_KEXINIT sent")
 	return nil
 }
 
