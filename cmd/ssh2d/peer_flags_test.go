@@ -24,10 +24,10 @@ func TestHostKeyFlagRepeated(t *testing.T) {
 		})
 		out, errOut, code := output(t, cmd)
 		if code != 0 || out != "in\n" {
-			t.Errorf("%s: exit %d, stdout %q\n%s", alg, code, out, lastLines(errOut, 20))
+			t.Errorf("%s: exit %d, stdout %q\n%s", alg, code, out, testpeer.LastLines(errOut, 20))
 			continue
 		}
-		if got := firstKexReport(errOut, sshKexLine).HostKey; got != alg {
+		if got := testpeer.FirstKexReport(errOut, testpeer.OpenSSHKexLine).HostKey; got != alg {
 			t.Errorf("%s: ssh -v reports host key algorithm %q", alg, got)
 		}
 	}
@@ -45,9 +45,9 @@ func TestHostKeyAlgorithmsOptionLive(t *testing.T) {
 	}
 	out, errOut, code := output(t, s.ssh(t, testpeer.ClientOptions{Verbose: true, Command: []string{"echo in"}}))
 	if code != 0 || out != "in\n" {
-		t.Fatalf("default client: exit %d, stdout %q\n%s", code, out, lastLines(errOut, 20))
+		t.Fatalf("default client: exit %d, stdout %q\n%s", code, out, testpeer.LastLines(errOut, 20))
 	}
-	if got := firstKexReport(errOut, sshKexLine).HostKey; got != "ecdsa-sha2-nistp256" {
+	if got := testpeer.FirstKexReport(errOut, testpeer.OpenSSHKexLine).HostKey; got != "ecdsa-sha2-nistp256" {
 		t.Errorf("default client: host key algorithm %q, want ecdsa-sha2-nistp256", got)
 	}
 }
