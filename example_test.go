@@ -110,3 +110,25 @@ func ExampleServer_multiFactor() {
 	}
 	_ = &ssh2.Server{Config: cfg}
 }
+
+// A server can decide each session request itself before the default
+// handling, here refusing PTYs and every exec but "uptime".
+func ExampleServer_sessionRequestCallback() {
+	srv := &ssh2.Server{
+		Config: &ssh2.ServerConfig{ /* host keys and auth callbacks */ },
+		SessionRequestCallback: func(s *ssh2.Session, r *ssh2.SessionRequest) bool {
+			switch r.Type {
+			case "pty-req":
+				return false
+			case "exec":
+				return string(r.Payload) == "\x00\x00\x00\x06uptime" // an SSH string
+			}
+			return true
+		},
+		Handler: func(s *ssh2.Session) {
+			fmt.Fprintf(s, "%s: up\n", s.Command())
+			s.Exit(0)
+		},
+	}
+	log.Fatal(srv.ListenAndServe("127.0.0.1:2222"))
+}
