@@ -12,7 +12,6 @@ import (
 	"os/user"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -36,9 +35,7 @@ type DirHandler struct {
 	root     *os.Root
 	readOnly bool
 
-	mu    sync.RWMutex
-	next  uint64
-	files map[string]*dirFile
+	handleTable[*dirFile]
 }
 
 type dirFile struct {
@@ -60,7 +57,7 @@ func NewDirHandler(dir string, opts ...DirOption) (*DirHandler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &DirHandler{root: root, files: make(map[string]*dirFile)}
+	h := &DirHandler{root: root, handleTable: handleTable[*dirFile]{prefix: "h"}}
 	for _, o := range opts {
 		o(h)
 	}
@@ -70,12 +67,9 @@ func NewDirHandler(dir string, opts ...DirOption) (*DirHandler, error) {
 // Release closes the root and any files still open; use it once no
 // session is served any more.
 func (h *DirHandler) Release() error {
-	h.mu.Lock()
-	for k, f := range h.files {
+	for _, f := range h.takeAll() {
 		f.f.Close()
-		delete(h.files, k)
 	}
-	h.mu.Unlock()
 	return h.root.Close()
 }
 
@@ -86,25 +80,6 @@ func (h *DirHandler) writable() error {
 		return errReadOnly
 	}
 	return nil
-}
-
-func (h *DirHandler) add(f *dirFile) string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.next++
-	k := "h" + strconv.FormatUint(h.next, 36)
-	h.files[k] = f
-	return k
-}
-
-func (h *DirHandler) get(handle string) (*dirFile, error) {
-	h.mu.RLock()
-	f := h.files[handle]
-	h.mu.RUnlock()
-	if f == nil {
-		return nil, errInvalidHandle
-	}
-	return f, nil
 }
 
 // Open implements [Handler].
@@ -153,12 +128,9 @@ func (h *DirHandler) Open(_ context.Context, p string, pflags uint32, attrs *Att
 
 // Close implements [Handler].
 func (h *DirHandler) Close(_ context.Context, handle string) error {
-	h.mu.Lock()
-	f := h.files[handle]
-	delete(h.files, handle)
-	h.mu.Unlock()
-	if f == nil {
-		return errInvalidHandle
+	f, err := h.take(handle)
+	if err != nil {
+		return err
 	}
 	return f.f.Close()
 }

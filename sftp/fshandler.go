@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"io/fs"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -24,9 +23,7 @@ import (
 type FSHandler struct {
 	fsys fs.FS
 
-	mu    sync.Mutex
-	next  uint64
-	files map[string]*fsFile
+	handleTable[*fsFile]
 }
 
 type fsFile struct {
@@ -38,28 +35,10 @@ type fsFile struct {
 
 // NewFSHandler returns a read-only handler serving fsys.
 func NewFSHandler(fsys fs.FS) *FSHandler {
-	return &FSHandler{fsys: fsys, files: make(map[string]*fsFile)}
+	return &FSHandler{fsys: fsys, handleTable: handleTable[*fsFile]{prefix: "f"}}
 }
 
 func fsName(p string) string { return rootRel(p) }
-
-func (h *FSHandler) add(f *fsFile) string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.next++
-	k := "f" + strconv.FormatUint(h.next, 36)
-	h.files[k] = f
-	return k
-}
-
-func (h *FSHandler) get(handle string) (*fsFile, error) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if f := h.files[handle]; f != nil {
-		return f, nil
-	}
-	return nil, errInvalidHandle
-}
 
 // Open implements [Handler]; only reading is allowed.
 func (h *FSHandler) Open(_ context.Context, p string, pflags uint32, _ *Attributes) (string, error) {
@@ -75,12 +54,9 @@ func (h *FSHandler) Open(_ context.Context, p string, pflags uint32, _ *Attribut
 
 // Close implements [Handler].
 func (h *FSHandler) Close(_ context.Context, handle string) error {
-	h.mu.Lock()
-	f := h.files[handle]
-	delete(h.files, handle)
-	h.mu.Unlock()
-	if f == nil {
-		return errInvalidHandle
+	f, err := h.take(handle)
+	if err != nil {
+		return err
 	}
 	return f.f.Close()
 }

@@ -79,9 +79,7 @@ func TestServerClosesLeftHandles(t *testing.T) {
 	if _, err := c.OpenDir(ctx, "/"); err != nil {
 		t.Fatal(err)
 	}
-	h.mu.Lock()
-	open := len(h.files)
-	h.mu.Unlock()
+	open := h.len()
 	if open != 6 {
 		t.Fatalf("%d handles open, want 6", open)
 	}
@@ -89,9 +87,7 @@ func TestServerClosesLeftHandles(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Logf("server: %v", err)
 	}
-	h.mu.Lock()
-	n := len(h.files)
-	h.mu.Unlock()
+	n := h.len()
 	if n != 0 {
 		t.Fatalf("%d handles left open after the session ended", n)
 	}
