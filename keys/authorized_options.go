@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ssh2go/ssh2/internal/wildcard"
 )
 
 // ErrUnknownKeyOption is wrapped by ParseAuthorizedKeyOptions when an
@@ -513,7 +515,7 @@ func matchAddrList(addr netip.Addr, ip string, patterns []string) int {
 		if isCIDR {
 			found = zone == addr.Zone() && prefix.Contains(addr.WithZone(""))
 		} else {
-			found = wildcardMatch(p, ip)
+			found = wildcard.Match(p, ip)
 		}
 		if found {
 			if neg {
@@ -536,7 +538,7 @@ func matchHostList(host string, patterns []string) int {
 		if len(p) >= 1023 {
 			return 0
 		}
-		if wildcardMatch(strings.ToLower(p), host) {
+		if wildcard.Match(strings.ToLower(p), host) {
 			if neg {
 				return -1
 			}
@@ -544,33 +546,4 @@ func matchHostList(host string, patterns []string) int {
 		}
 	}
 	return ret
-}
-
-// wildcardMatch matches s against pattern, where '*' stands for any run
-// of bytes and '?' for exactly one. It backtracks only to the last '*',
-// so it runs in O(len(pattern)*len(s)) time at worst, even on hostile
-// patterns.
-func wildcardMatch(pattern, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }

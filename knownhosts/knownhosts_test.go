@@ -55,24 +55,6 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
-func TestWildcard(t *testing.T) {
-	cases := []struct {
-		pat, s string
-		want   bool
-	}{
-		{"*", "", true}, {"*", "abc", true}, {"?", "", false}, {"?", "a", true},
-		{"a*c", "abbbc", true}, {"a*c", "abbbd", false}, {"*.example.com", "www.example.com", true},
-		{"*.example.com", "example.com", false}, {"192.168.?.*", "192.168.1.20", true},
-		{"[h]:*", "[h]:2222", true}, {"a*b*c*d", "axxbxxcxxd", true}, {"a*b*c*d", "axxbxxcxx", false},
-		{"***", "x", true}, {"abc", "abcd", false},
-	}
-	for _, c := range cases {
-		if got := wildcardMatch(c.pat, c.s); got != c.want {
-			t.Errorf("wildcardMatch(%q, %q) = %v", c.pat, c.s, got)
-		}
-	}
-}
-
 func TestParseAndCheck(t *testing.T) {
 	k1, k2, k3, kr := newKey(t), newKey(t), newKey(t), newKey(t)
 	content := strings.Join([]string{

@@ -8,6 +8,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/ssh2go/ssh2/internal/wildcard"
 )
 
 const sha1Size = sha1.Size
@@ -91,42 +93,14 @@ func matchPatternList(patterns []string, host string) bool {
 	matched := false
 	for _, p := range patterns {
 		if neg, ok := strings.CutPrefix(p, "!"); ok {
-			if wildcardMatch(neg, host) {
+			if wildcard.Match(neg, host) {
 				return false
 			}
 			continue
 		}
-		if !matched && wildcardMatch(p, host) {
+		if !matched && wildcard.Match(p, host) {
 			matched = true
 		}
 	}
 	return matched
-}
-
-// wildcardMatch matches s against pattern, where '*' stands for any run
-// of bytes and '?' for exactly one. It runs in O(len(pattern)*len(s))
-// time at worst, so hostile patterns cannot make it slow.
-func wildcardMatch(pattern, s string) bool {
-	p, i := 0, 0
-	star, mark := -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p++
-			i++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ssh2go/ssh2/internal/wildcard"
 	"github.com/ssh2go/ssh2/keys"
 )
 
@@ -210,7 +211,7 @@ func matchPatternList(s, list string) bool {
 		if neg {
 			p = p[1:]
 		}
-		if globMatch(p, s) {
+		if wildcard.Match(p, s) {
 			if neg {
 				return false
 			}
@@ -218,30 +219,4 @@ func matchPatternList(s, list string) bool {
 		}
 	}
 	return matched
-}
-
-// globMatch matches s against an OpenSSH wildcard pattern ('*' any run,
-// '?' any one byte), iteratively with one backtrack point.
-func globMatch(p, s string) bool {
-	pi, si, star, mark := 0, 0, -1, 0
-	for si < len(s) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
-			pi++
-			si++
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi = star + 1
-			mark++
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }

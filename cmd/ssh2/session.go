@@ -12,6 +12,7 @@ import (
 
 	"github.com/ssh2go/ssh2"
 	"github.com/ssh2go/ssh2/internal/terminal"
+	"github.com/ssh2go/ssh2/internal/wildcard"
 	"golang.org/x/term"
 )
 
@@ -156,10 +157,10 @@ func envToSend(patterns []string) []string {
 		match := false
 		for _, p := range patterns {
 			if neg, ok := strings.CutPrefix(p, "-"); ok {
-				if wildcardMatch(neg, name) {
+				if wildcard.Match(neg, name) {
 					match = false
 				}
-			} else if wildcardMatch(p, name) {
+			} else if wildcard.Match(p, name) {
 				match = true
 			}
 		}
@@ -168,27 +169,4 @@ func envToSend(patterns []string) []string {
 		}
 	}
 	return out
-}
-
-// wildcardMatch matches '*' and '?' patterns in O(len(p)*len(s)).
-func wildcardMatch(p, s string) bool {
-	pi, si, star, mark := 0, 0, -1, 0
-	for si < len(s) {
-		switch {
-		case pi < len(p) && (p[pi] == '?' || p[pi] == s[si]):
-			pi, si = pi+1, si+1
-		case pi < len(p) && p[pi] == '*':
-			star, mark = pi, si
-			pi++
-		case star >= 0:
-			pi, mark = star+1, mark+1
-			si = mark
-		default:
-			return false
-		}
-	}
-	for pi < len(p) && p[pi] == '*' {
-		pi++
-	}
-	return pi == len(p)
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/ssh2go/ssh2/internal/wildcard"
 )
 
 // MaxIncludeDepth bounds nested Include directives, as OpenSSH does.
@@ -285,7 +287,7 @@ func (s *Settings) include(fn string, p Params, depth int, glob func(string) ([]
 func (s *Settings) ignoredUnknown(kw string) bool {
 	for _, a := range s.values["ignoreunknown"] {
 		for _, pat := range strings.Split(a, ",") {
-			if wildcard(strings.ToLower(pat), kw) {
+			if wildcard.Match(strings.ToLower(pat), kw) {
 				return true
 			}
 		}
@@ -360,38 +362,14 @@ func matchPatternList(patterns []string, s string) bool {
 	for _, p := range patterns {
 		p = strings.ToLower(p)
 		if neg, ok := strings.CutPrefix(p, "!"); ok {
-			if wildcard(neg, s) {
+			if wildcard.Match(neg, s) {
 				return false
 			}
-		} else if wildcard(p, s) {
+		} else if wildcard.Match(p, s) {
 			matched = true
 		}
 	}
 	return matched
-}
-
-// wildcard matches s against a pattern with '*' and '?' in
-// O(len(pattern)*len(s)) time.
-func wildcard(pattern, s string) bool {
-	p, i, star, mark := 0, 0, -1, 0
-	for i < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[i]):
-			p, i = p+1, i+1
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, i
-			p++
-		case star >= 0:
-			p, mark = star+1, mark+1
-			i = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
 }
 
 // splitLine splits a configuration line into its lower-cased keyword and

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/ssh2go/ssh2/internal/wildcard"
 )
 
 // ParseTime parses an OpenSSH time value (sshd_config(5) "TIME
@@ -96,28 +98,4 @@ func ParseBool(s string) (bool, error) {
 
 // MatchPattern reports whether name matches an OpenSSH pattern, where
 // '*' matches any run of characters and '?' any one character.
-func MatchPattern(name, pattern string) bool {
-	// Iterative wildcard matching with one backtrack point: linear in
-	// practice, never exponential.
-	n, p := 0, 0
-	star, mark := -1, 0
-	for n < len(name) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == name[n]):
-			n++
-			p++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, n
-			p++
-		case star >= 0:
-			mark++
-			n, p = mark, star+1
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
-}
+func MatchPattern(name, pattern string) bool { return wildcard.Match(pattern, name) }
